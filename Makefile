@@ -1,0 +1,32 @@
+# Quick start (see README.md):
+#   make annotate   install into .venv and annotate the bundled sample drop
+#   make test       install with test dependencies and run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DROP   ?= corpora/drops/sample
+OUT    ?= out/sample.jsonl
+
+.PHONY: install install-test annotate test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip setuptools wheel
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install -e '.[test]'
+
+annotate: install
+	$(BIN)/cables annotate $(DROP) --out $(OUT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/cables bench $(DROP)
+
+clean:
+	rm -rf out .pytest_cache

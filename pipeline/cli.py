@@ -1,0 +1,183 @@
+"""The ``cables`` command: one sub-command per user task.
+
+    cables annotate DROP --out FILE      annotate a drop (Prefect flow annotate-drop)
+    cables parse PATH... [--out FILE]    parse only, JSON Lines of header + paragraphs
+    cables classify --input P --output Q classify {"id","text"} lines
+    cables train [--task T] [--labels F...]  retrain the classifiers
+    cables bench DROP                    stage and end-to-end throughput
+
+Exit status: 0 on success, 1 when the command failed or (with ``--strict``)
+when any cable was skipped, 2 on bad usage (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pipeline.env  # noqa: F401  (must run before transformers/prefect import)
+from pipeline import __version__
+from pipeline.config import REPO_ROOT
+
+log = logging.getLogger("pipeline.cli")
+
+TASKS = ("commitment", "doubt", "sensitivity")
+
+
+def _setup_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # Third-party loggers stay at WARNING unless -vv.
+    for noisy in ("prefect", "httpx", "urllib3", "datasets", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from pipeline.flows.annotate import annotate_drop
+
+    summary = annotate_drop(str(args.drop), str(args.out), chunk_cables=args.chunk, progress=not args.no_progress)
+    for f in summary.failures:
+        log.warning("failed: %s: %s", f.path, f.reason)
+    print(
+        json.dumps(
+            {
+                "out": summary.out,
+                "cables_found": summary.cables_found,
+                "cables_written": summary.cables_written,
+                "paragraphs": summary.paragraphs,
+                "failed": [{"path": f.path, "reason": f.reason} for f in summary.failures],
+                "seconds": summary.seconds,
+            }
+        )
+    )
+    return 1 if (args.strict and summary.failures) else 0
+
+
+def _iter_paths(paths: list[Path]):
+    from pipeline.flows.stages import discover
+
+    for p in paths:
+        if p.is_dir():
+            yield from discover(p)
+        else:
+            yield p
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from pipeline.cables.errors import CableError
+    from pipeline.cables.parse import parse_file
+
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    failed = 0
+    try:
+        for path in _iter_paths(args.paths):
+            try:
+                cable = parse_file(path)
+            except (CableError, OSError) as err:
+                log.error("%s", err)
+                failed += 1
+                continue
+            out.write(json.dumps(cable.to_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 1 if failed and args.strict else 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from pipeline.classify.predict import classify_jsonl
+
+    n = classify_jsonl(args.input, args.output, batch_size=args.batch_size)
+    log.info("classified %s paragraphs into %s", n, args.output)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.classify.train import train_all
+
+    tasks = list(TASKS) if args.task == "all" else [args.task]
+    result = train_all(
+        tasks=tasks,
+        labels_paths=args.labels,
+        corpus_dir=args.corpus,
+        models_dir=args.models_dir,
+        force=args.force,
+    )
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pipeline.bench import run_bench
+
+    report = run_bench(args.drop, limit=args.limit)
+    print(report.table())
+    print(json.dumps(report.summary()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``cables`` command."""
+    p = argparse.ArgumentParser(prog="cables", description="NLP extraction pipeline for diplomatic cables.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for libraries too)")
+    p.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("annotate", help="annotate a drop of cables into JSON Lines (Prefect flow annotate-drop)")
+    a.add_argument("drop", type=Path, help="folder of cable files (*.txt)")
+    a.add_argument("--out", type=Path, required=True, help="output JSON Lines file (written atomically)")
+    a.add_argument("--chunk", type=int, default=None, help="cables per batch (default from configs/pipeline.toml)")
+    a.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    a.add_argument("--strict", action="store_true", help="exit 1 if any cable was skipped")
+    a.set_defaults(func=cmd_annotate)
+
+    s = sub.add_parser("parse", help="parse cables (no models) and print JSON Lines of header + paragraphs")
+    s.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="cable files or folders")
+    s.add_argument("--out", "-o", type=Path, default=None, help="write here instead of standard output")
+    s.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    s.set_defaults(func=cmd_parse)
+
+    c = sub.add_parser("classify", help='classify paragraphs given as {"id": ..., "text": ...} lines')
+    c.add_argument("--input", "-i", type=Path, required=True, help="input JSON Lines")
+    c.add_argument("--output", "-o", type=Path, required=True, help="output JSON Lines")
+    c.add_argument("--batch-size", type=int, default=32)
+    c.set_defaults(func=cmd_classify)
+
+    t = sub.add_parser("train", help="retrain the paragraph classifiers and write new model versions")
+    t.add_argument("--task", choices=(*TASKS, "all"), default="all")
+    t.add_argument(
+        "--labels", type=Path, nargs="+", default=[REPO_ROOT / "corpora" / "labelled" / "paragraphs.jsonl"],
+        help="labelled paragraphs (LABELING.md format)",
+    )
+    t.add_argument(
+        "--corpus", type=Path, default=REPO_ROOT.parent / "shared" / "corpora" / "cablegate",
+        help="cable corpus for the sensitivity task (cables-*.jsonl and splits.json)",
+    )
+    t.add_argument("--models-dir", type=Path, default=REPO_ROOT / "models")
+    t.add_argument("--force", action="store_true", help="promote the new version even if worse on dev")
+    t.set_defaults(func=cmd_train)
+
+    b = sub.add_parser("bench", help="print cables/s and paragraphs/s per stage and end to end")
+    b.add_argument("drop", type=Path, help="folder of cable files")
+    b.add_argument("--limit", type=int, default=None, help="use at most this many cables")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``cables``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(-1 if args.quiet else args.verbose)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, NotADirectoryError) as err:
+        log.error("%s", err)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

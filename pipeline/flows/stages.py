@@ -1,0 +1,97 @@
+"""The stages of annotate-drop as plain functions of paths and records.
+
+The Prefect flow (``pipeline.flows.annotate``) wraps these in tasks; the
+benchmark and tests call them directly, so every path runs the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pipeline
+from pipeline.cables.errors import CableError
+from pipeline.cables.parse import parse_file
+from pipeline.records import AnnotatedParagraph, Cable, CableRecord, Entity, ParagraphPredictions, Provenance
+
+log = logging.getLogger(__name__)
+
+#: File name patterns that ``discover`` treats as cables.
+CABLE_GLOBS: tuple[str, ...] = ("*.txt",)
+
+
+@dataclass
+class ParseFailure:
+    """A cable file that could not be parsed: its path and the reason."""
+
+    path: str
+    reason: str
+
+
+def discover(drop: Path) -> list[Path]:
+    """Return the cable files in ``drop`` (recursively), sorted by path.
+
+    Raises ``FileNotFoundError`` if ``drop`` is not a folder.
+    """
+    drop = Path(drop)
+    if not drop.is_dir():
+        raise FileNotFoundError(f"{drop}: not a folder")
+    found = {p for g in CABLE_GLOBS for p in drop.rglob(g) if p.is_file()}
+    return sorted(found)
+
+
+def parse_many(paths: list[Path]) -> tuple[list[Cable], list[ParseFailure]]:
+    """Parse each file; a bad file becomes a :class:`ParseFailure` (logged
+    with its path and reason) and the others go on."""
+    cables: list[Cable] = []
+    failures: list[ParseFailure] = []
+    for path in paths:
+        try:
+            cables.append(parse_file(path))
+        except CableError as err:
+            log.warning("skipped %s", err)
+            failures.append(ParseFailure(str(path), err.reason))
+        except OSError as err:
+            log.warning("skipped %s: %s", path, err.strerror or err)
+            failures.append(ParseFailure(str(path), f"cannot read: {err.strerror or err}"))
+    return cables, failures
+
+
+def paragraph_texts(cables: list[Cable]) -> list[str]:
+    """All paragraph texts of ``cables``, flattened in reading order."""
+    return [p.text for c in cables for p in c.paragraphs]
+
+
+def assemble(
+    cables: list[Cable],
+    entities: list[list[Entity]],
+    predictions: list[ParagraphPredictions],
+    models: dict[str, dict[str, str]],
+) -> list[CableRecord]:
+    """Join cables with the flattened per-paragraph ``entities`` and
+    ``predictions`` (same order as :func:`paragraph_texts`) into records.
+
+    Raises ``ValueError`` if the lengths disagree.
+    """
+    n = sum(len(c.paragraphs) for c in cables)
+    if not (len(entities) == len(predictions) == n):
+        raise ValueError(f"{n} paragraphs but {len(entities)} entity lists, {len(predictions)} predictions")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    records: list[CableRecord] = []
+    k = 0
+    for cable in cables:
+        paras = []
+        for p in cable.paragraphs:
+            paras.append(AnnotatedParagraph(**asdict(p), entities=entities[k], predictions=predictions[k]))
+            k += 1
+        provenance = Provenance(
+            source_path=cable.source_path or "",
+            source_sha256=cable.source_sha256 or "",
+            pipeline_version=pipeline.__version__,
+            models=models,
+            annotated_at=now,
+        )
+        records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, list(cable.warnings)))
+    return records

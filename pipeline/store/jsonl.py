@@ -1,0 +1,63 @@
+"""Write JSON Lines atomically: a killed run never leaves a half-written file.
+
+Lines go to a temporary file in the target's folder (same filesystem, so the
+final ``os.replace`` is atomic on POSIX); only a clean ``close`` renames it
+over the target.  On error the temporary file is removed and any earlier
+file at the target is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+
+class AtomicJsonlWriter:
+    """Context manager writing one JSON object per line to ``path``.
+
+    ``write(obj)`` serialises ``obj`` (a JSON-able dict) with
+    ``ensure_ascii=False`` as one UTF-8 line.  Leaving the ``with`` block
+    normally fsyncs and renames; leaving it by an exception discards the
+    partial output.  Raises ``OSError`` when the folder cannot be written.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self.count = 0
+        self._tmp: Path | None = None
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> AtomicJsonlWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        self._tmp = Path(tmp)
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self
+
+    def write(self, obj: dict[str, Any]) -> None:
+        """Append one record as a JSON line."""
+        assert self._fh is not None, "use AtomicJsonlWriter in a with block"
+        self._fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.count += 1
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._fh is not None and self._tmp is not None
+        try:
+            if exc_type is None:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            self._fh.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+        finally:
+            if self._tmp.exists():
+                self._tmp.unlink()
