@@ -11,7 +11,6 @@ OUT    ?= out/sample.jsonl
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip setuptools wheel
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install -e .

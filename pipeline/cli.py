@@ -36,6 +36,8 @@ def _setup_logging(verbosity: int) -> None:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
+    if not args.drop.is_dir():  # fail before Prefect starts its server
+        raise FileNotFoundError(f"{args.drop}: not a folder")
     from pipeline.flows.annotate import annotate_drop
 
     summary = annotate_drop(str(args.drop), str(args.out), chunk_cables=args.chunk, progress=not args.no_progress)
