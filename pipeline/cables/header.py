@@ -1,0 +1,338 @@
+"""Header fields of a cable: one compiled pattern and one small function each.
+
+Shapes
+------
+``parse_header(text, source_path=None) -> HeaderParse`` where ``HeaderParse``
+has ``header`` (:class:`CableHeader`, signer left ``None`` for the body
+parser), ``body_start`` (offset where the body begins), ``found`` (names of
+the fields seen) and ``warnings``.  No exception is raised here; the caller
+decides that a text with nothing found is not a cable.
+
+Layouts (cable ids where each was seen): VZCZC routing block (07SANJOSE107),
+short ``R 310838Z OCT 00`` / ``FM`` header (00ABUDHABI5893), five-line
+preamble ``07PHNOMPENH1308`` with the INFO line glued to the classification
+line (``...COLLECTIVEUNCLAS SECTION 01 OF 03 PHNOM PENH 001308``), WikiLeaks
+``header ends`` layout with a repeated header (02BOGOTA3281), partial extracts
+without DTG (02ANKARA8852), database dumps (05MANAMA1672, 05THEHAGUE2064).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+
+from pipeline.cables import ids
+from pipeline.cables.markings import parse_classification
+from pipeline.records import CableHeader, ClassifiedBy, ExecutiveOrder, Reference
+
+#: Precedence letters and words -> spelled-out precedence.
+PRECEDENCE = {"Z": "FLASH", "O": "IMMEDIATE", "P": "PRIORITY", "R": "ROUTINE",
+              "FLASH": "FLASH", "IMMEDIATE": "IMMEDIATE", "PRIORITY": "PRIORITY",
+              "ROUTINE": "ROUTINE", "NIACT IMMEDIATE": "NIACT IMMEDIATE"}
+MONTHS = {m: i for i, m in enumerate(
+    "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
+
+# --- patterns -------------------------------------------------------------
+DTG_LINE = re.compile(
+    r"^[ \t]*(?P<prec>[ZOPR]{1,2}|NIACT IMMEDIATE|FLASH|IMMEDIATE|PRIORITY|ROUTINE)?[ \t]*"
+    r"(?P<dtg>(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z[ \t]+(?P<mon>[A-Z]{3})[ \t]+(?P<yy>\d{2}))[ \t]*$",
+    re.M)
+FM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>\S.*?)[ \t]*$", re.M)
+_SP = r"[ ]?"
+_LEVEL = (r"(?:T" + _SP + "O" + _SP + "P" + r"[ ]+)?S" + _SP + "E" + _SP + "C" + _SP + "R" + _SP + "E" + _SP + "T"
+          r"|C" + _SP + _SP.join("ONFIDENTIAL") +
+          r"|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE")
+CLASS_LINE = re.compile(
+    r"(?P<cls>(?:" + _LEVEL + r")(?:[ ]?//?[A-Z][A-Z ,]*?)*"
+    r"(?:[ ]+(?:E[ ]?F[ ]?T[ ]?O|SENSITIVE|NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS|NOFORN/SIPDIS))*)"
+    r"[ ]+(?:(?P<section>SECTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"
+    r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t]*$",
+    re.M)
+PREAMBLE_ID = re.compile(r"\A\s*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
+EO_LINE = re.compile(
+    r"^[ \t]*E\.?[ ]?O\.?[ ]?(?P<order>\d{5})?(?:[ ]+AS AMENDED)?[ ]*:?[ ]*(?P<rest>.*?)[ \t]*$",
+    re.M | re.I)
+TAGS_LINE = re.compile(r"^[ \t]*TAGS?[ ]*:?[ \t]+(?P<tags>\S.*)$", re.M)
+SUBJECT_LINE = re.compile(r"^[ \t]*SUBJ(?:ECT)?[ ]*:[ \t]*(?P<subject>.*)$", re.M | re.I)
+REF_LINE = re.compile(r"^[ \t]*REF(?:S|TEL|TELS|ERENCES?)?[ ]*:[ \t]*(?P<ref>.*)$", re.M | re.I)
+CLASSIFIED_BY = re.compile(r"^[ \t]*(?:¶?\d+\.[ ]*)?(?:\(U\)[ ]*)?CLASSIFIED[ ]+BY[ ]*:?[ \t]*(?P<by>.*)$",
+                           re.M | re.I)
+FIRST_PARA = re.compile(r"^[ \t]*(?:¶[ ]*\d|1[ ]*\.[ ]|1\.?[ ]*\()", re.M)
+_REF_LETTER = re.compile(r"(?:^|(?<=\s))¶?[ ]*\(?(?P<l>[A-Z])[.)][ ]+")
+_REASON = re.compile(r"\b(?P<sec>\d\.\d)[ ]*(?P<letters>(?:[ ,&/]*(?:and|AND|or)?[ ]*\(?[a-hA-H]\)?(?![A-Za-z]))*)")
+_STOP_CONT = re.compile(r"^[ \t]*(?:$|REF|TAGS|SUBJ|E\.?[ ]?O\.|CLASSIFIED|¶|\d{1,2}[.)][ ]|\(\w+\)[ ]|SUMMARY)", re.I)
+
+
+@dataclass
+class HeaderParse:
+    header: CableHeader
+    body_start: int
+    found: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def iso_from_dtg(day: str, hh: str, mm: str, mon: str, yy: str) -> str | None:
+    """``("17","09","47","OCT","07") -> "2007-10-17T09:47:00Z"``; 66-99 -> 19xx."""
+    y = int(yy)
+    year = 1900 + y if y >= 66 else 2000 + y
+    try:
+        dt = datetime(year, MONTHS[mon], int(day), int(hh), int(mm))
+    except (KeyError, ValueError):
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:00Z")
+
+
+def _block(text: str, start: int, stop: re.Pattern | None = _STOP_CONT) -> tuple[str, int]:
+    """Lines from ``start`` until a blank line or a stop line; returns (joined, end)."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    parts = [text[start:end].strip()]
+    while end < len(text):
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[end + 1:nxt]
+        if not line.strip() or (stop is not None and stop.match(line)):
+            break
+        parts.append(line.strip())
+        end = nxt
+    return " ".join(p for p in parts if p), end
+
+
+def find_dtg(text: str, limit: int) -> tuple[re.Match | None, str | None]:
+    """The DTG line (first in the header zone) and its precedence word."""
+    m = DTG_LINE.search(text, 0, limit) or DTG_LINE.search(text)
+    if not m:
+        return None, None
+    prec = m.group("prec")
+    return m, PRECEDENCE.get(prec[0] if prec and len(prec) <= 2 else (prec or ""), None)
+
+
+def clean_addressee(line: str) -> str:
+    """``"RUEHPB/AMEMBASSY PORT MORESBY PRIORITY 0019"`` -> ``"AMEMBASSY PORT MORESBY"``."""
+    a = line.strip()
+    a = re.sub(r"^[A-Z0-9]{3,9}/(?=[A-Z])", "", a)
+    a = re.sub(r"(?:[ ]+(?:NIACT[ ]+IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH))?(?:[ ]+\d{1,5})?[ ]*$", "", a)
+    a = re.sub(r"[ ]+(?:NIACT[ ]+IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH)$", "", a)
+    return re.sub(r"\s+", " ", a).strip()
+
+
+def find_addressees(text: str, fm_end: int, cls_start: int | None) -> tuple[list[str], list[str], str | None]:
+    """TO and INFO lists after the FM line; stops at a blank line or the class line.
+
+    Returns ``(to, info, first_to_precedence_word)``.
+    """
+    to: list[str] = []
+    info: list[str] = []
+    cur = None
+    first_prec = None
+    pos = fm_end + 1
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        nl = len(text) if nl < 0 else nl
+        line = text[pos:nl]
+        if cls_start is not None and pos <= cls_start < nl:
+            line = text[pos:cls_start]  # INFO line glued to the class line
+        if not line.strip() or re.match(r"^\s*(?:BT|ZEN|E\.O\.|TAGS|SUBJ|id:)", line):
+            break
+        m = re.match(r"^\s*(TO|INFO)\s+(.*)$", line)
+        if m:
+            cur = to if m.group(1) == "TO" else info
+            line = m.group(2)
+            if cur is to and first_prec is None:
+                pm = re.search(r"\b(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH)\b", line)
+                first_prec = pm.group(1) if pm else None
+        if cur is None:
+            break
+        a = clean_addressee(line)
+        if a and a not in cur:
+            cur.append(a)
+        if cls_start is not None and pos <= cls_start < nl:
+            break
+        pos = nl + 1
+    return to, info, first_prec
+
+
+def parse_eo(text: str) -> ExecutiveOrder:
+    """``"E.O. 12958: DECL: 10/30/2010"`` -> order 12958, declassify 2010-10-30."""
+    m = EO_LINE.match(text)
+    order, rest = m.group("order"), m.group("rest").strip()
+    rest = re.sub(r"^(?:DECL(?:ASSIFY)?)[ ]*:?[ ]*", "", rest, flags=re.I).strip()
+    decl = rest or None
+    d = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})\b", rest)
+    if d:
+        mo, dd, yy = (int(x) for x in d.groups())
+        yy = yy if yy > 100 else (1900 + yy if yy >= 66 else 2000 + yy)
+        try:
+            decl = datetime(yy, mo, dd).strftime("%Y-%m-%d")
+        except ValueError:
+            decl = rest
+    return ExecutiveOrder(order=order, declassify=decl, raw=text.strip())
+
+
+def parse_tags(joined: str) -> list[str]:
+    """``"PGOV PHUM, PREL PGOV"`` -> ``["PGOV", "PHUM", "PREL"]`` (de-duplicated)."""
+    out: list[str] = []
+    for t in re.split(r"[\s,;]+", joined):
+        t = t.strip(".")
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+def parse_subject(joined: str) -> str | None:
+    """Subject lines joined, a leading marking such as ``(C)`` removed."""
+    s = re.split(r"\s{2,}REF(?:TEL)?S?:", joined)[0]
+    s = re.sub(r"^\((?:[A-Z]{1,4}(?:/+[A-Z ,]+)*)\)\s*", "", s.strip())
+    s = re.sub(r"\s+", " ", s).strip()
+    return s or None
+
+
+def parse_refs(joined: str, year: str | None) -> list[Reference]:
+    """REF list -> :class:`Reference` items, letters in sequence A, B, C..."""
+    joined = re.sub(r"\s+", " ", joined).strip()
+    if not joined:
+        return []
+    marks = []
+    want = "A"
+    for m in _REF_LETTER.finditer(joined):
+        if m.group("l") == want:
+            marks.append(m)
+            want = chr(ord(want) + 1)
+    if not marks or marks[0].start() > 2:
+        return [Reference(letter=None, text=joined, cable_id=ids.ref_cable_id(joined, year))]
+    refs = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(joined)
+        t = joined[m.end():end].strip().rstrip(";,").strip()
+        refs.append(Reference(letter=m.group("l"), text=t, cable_id=ids.ref_cable_id(t, year)))
+    return refs
+
+
+def parse_classified_by(joined: str) -> ClassifiedBy:
+    """``"Ambassador X for reasons 1.4 (b) and (d)."`` -> by + ``["1.4(b)","1.4(d)"]``."""
+    parts = re.split(r"[,.;:]?\s*(?:\bfor\b\s+|\bunder\b\s+)?\breasons?\b\s*:?", joined, maxsplit=1, flags=re.I)
+    by = parts[0].strip().rstrip(",;.") or None
+    reasons: list[str] = []
+    rest = parts[1] if len(parts) > 1 else joined
+    for m in _REASON.finditer(rest):
+        letters = re.findall(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])", m.group("letters"))
+        if not letters:
+            r = m.group("sec")
+            if r not in reasons:
+                reasons.append(r)
+        for lt in letters:
+            r = f"{m.group('sec')}({lt.lower()})"
+            if r not in reasons:
+                reasons.append(r)
+    return ClassifiedBy(by=by, reasons=reasons, raw=joined)
+
+
+def find_cable_id(text: str, station: str | None, serial: str | None, year: str | None,
+                  source_path: str | None) -> str | None:
+    """Canonical id: preamble line, else class-line station+serial with the DTG
+    year, else a canonical id printed elsewhere in the text (``refid:``, dumps,
+    ``2000HANOI00686 - CONFIDENTIAL``), else the file name if it agrees."""
+    m = PREAMBLE_ID.match(text)
+    if m:
+        return m.group("id")
+    if station and serial:
+        st = re.sub(r"[^A-Z]", "", station)
+        if year:
+            return ids.canonical_id(year, station, serial)
+        pat = re.compile(rf"(?<![A-Z0-9])(\d\d)?(\d\d){st}0*{int(serial)}(?!\d)")
+        hit = pat.search(text)
+        if hit:
+            return ids.canonical_id(hit.group(2), station, serial)
+        if source_path:
+            stem = PurePath(source_path).stem.upper()
+            fm = re.match(rf"^(\d\d){st}0*{int(serial)}$", stem)
+            if fm:
+                return ids.canonical_id(fm.group(1), station, serial)
+    m = re.search(r"(?:refid:\s*|\t)(\d{2}[A-Z]+\d+)\b", text)
+    return m.group(1) if m else None
+
+
+def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
+    """Parse every header field of ``text``; see the module docstring."""
+    h = CableHeader()
+    found: list[str] = []
+    warnings: list[str] = []
+    cls = CLASS_LINE.search(text)
+    zone_start = cls.start() if cls else 0
+    fp = FIRST_PARA.search(text, cls.end() if cls else 0)
+    zone_end = fp.start() if fp else len(text)
+    ends = [cls.end()] if cls else []
+
+    dtg, prec = find_dtg(text, zone_start if cls else len(text))
+    year = None
+    if dtg:
+        found.append("dtg")
+        h.dtg = dtg.group("dtg")
+        year = dtg.group("yy")
+        h.date = iso_from_dtg(*dtg.group("day", "hh", "mm", "mon", "yy"))
+        if h.date is None:
+            warnings.append(f"bad DTG {h.dtg!r}")
+    fm = FM_LINE.search(text, dtg.end() if dtg else 0, zone_start if cls else len(text)) or FM_LINE.search(text)
+    if fm:
+        found.append("fm")
+        h.origin = fm.group("origin")
+        h.to, h.info, to_prec = find_addressees(text, fm.end(), cls.start() if cls else None)
+        prec = prec or (PRECEDENCE.get(to_prec) if to_prec else None)
+    h.precedence = prec
+
+    station = serial = None
+    if cls:
+        found.append("classification")
+        extra = text[cls.end():cls.end() + 300]
+        extra = extra.split("E.O.")[0]
+        h.classification = parse_classification(cls.group("cls"), extra)
+        station, serial = cls.group("station"), cls.group("serial")
+        if cls.group("section"):
+            h.section = re.sub(r"\s+", " ", cls.group("section"))
+    else:
+        m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text)
+        if m:
+            h.classification = parse_classification(m.group("c"))
+            if h.classification.level:
+                found.append("classification")
+    h.cable_id = find_cable_id(text, station, serial, year, source_path)
+
+    search_from = cls.start() if cls else 0
+    m = EO_LINE.search(text, search_from, zone_end)
+    m = m if m and re.match(r"\s*E\.?\s?O\.", m.group(0)) else None
+    if m:
+        found.append("eo")
+        h.eo = parse_eo(m.group(0))
+        ends.append(m.end())
+    m = TAGS_LINE.search(text, search_from, zone_end)
+    if m:
+        found.append("tags")
+        joined, end = _block(text, m.start("tags"))
+        h.tags = parse_tags(joined)
+        ends.append(end)
+    m = SUBJECT_LINE.search(text, search_from, zone_end)
+    if m:
+        found.append("subject")
+        joined, end = _block(text, m.start("subject"))
+        h.subject = parse_subject(joined)
+        ends.append(end)
+    m = REF_LINE.search(text, search_from, zone_end)
+    if m:
+        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|CLASSIFIED|¶?\d{1,2}\.[ ])", re.I))
+        h.references = parse_refs(joined, year)
+        ends.append(end)
+    m = CLASSIFIED_BY.search(text, search_from, zone_end)
+    if m:
+        joined, end = _block(text, m.start("by"))
+        h.classified_by = parse_classified_by(joined)
+        ends.append(end)
+    else:
+        m = CLASSIFIED_BY.search(text, search_from)
+        if m:
+            h.classified_by = parse_classified_by(_block(text, m.start("by"))[0])
+    body_start = max(ends) if ends else 0
+    if not cls and not ends and "fm" in found and fm:
+        body_start = fm.end()
+    return HeaderParse(header=h, body_start=body_start, found=found, warnings=warnings)

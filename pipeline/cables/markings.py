@@ -1,0 +1,120 @@
+"""Classification markings: paragraph markings and cable classification lines.
+
+Shapes
+------
+``parse_marking("S//NF") -> ("S", ["NF"])``; ``parse_marking("xyz") -> (None, [])``.
+``parse_classification("C O N F I D E N T I A L") -> Classification(level="C", ...)``.
+
+Rules come from ``corpora/LABELING.md`` (the normalisation table):
+``(U)`` -> U; ``(SBU)``, ``(U//FOUO)``, ``(U/FOUO)``, ``(SBU/NF)`` -> SBU;
+``(C)``, ``(C/NF)``, ``(C/REL ...)`` -> C; ``(S...)`` -> S; ``(TS ...)`` -> TS.
+Caveats are flags apart from the level: ``NF`` (NOFORN) and ``REL``.
+Cable lines: ``UNCLAS`` (+ a ``SENSITIVE`` line, 07PHNOMPENH1308) and
+``UNCLASSIFIED//FOR OFFICIAL USE ONLY`` -> SBU; spaced ``C O N F I D E N T I A L``
+(00ABUDHABI5893); ``SECRET//NOFORN``; ``NOFORN`` on its own line (02BOGOTA3281).
+No error is raised: an unknown marking gives level ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.records import Classification
+
+#: Level tokens as printed inside paragraph markings -> normalised level.
+PARA_LEVELS: dict[str, str] = {
+    "U": "U", "UNCLAS": "U", "UNCLASSIFIED": "U",
+    "SBU": "SBU", "FOUO": "SBU", "LOU": "SBU", "U/FOUO": "SBU", "U//FOUO": "SBU",
+    "C": "C", "CONF": "C", "CONFIDENTIAL": "C",
+    "S": "S", "SECRET": "S",
+    "TS": "TS", "TOP SECRET": "TS",
+}
+
+#: Caveat tokens -> normalised paragraph caveat flag.
+PARA_CAVEATS: dict[str, str] = {
+    "NF": "NF", "NOFORN": "NF", "REL": "REL", "RELTO": "REL",
+}
+
+#: Cable-level classification words -> level (longest first when matching).
+CABLE_LEVELS: dict[str, str] = {
+    "TOP SECRET": "TS", "SECRET": "S", "CONFIDENTIAL": "C",
+    "LIMITED OFFICIAL USE": "SBU", "SENSITIVE BUT UNCLASSIFIED": "SBU",
+    "UNCLASSIFIED": "U", "UNCLAS": "U",
+}
+
+#: Cable caveats as they appear after ``//`` or on their own line.
+CABLE_CAVEATS: dict[str, str] = {
+    "NOFORN": "NOFORN", "NF": "NOFORN", "REL": "REL", "EXDIS": "EXDIS",
+    "NODIS": "NODIS", "LIMDIS": "LIMDIS", "SIPDIS": "SIPDIS", "ORCON": "ORCON",
+}
+
+_FOUO = re.compile(r"FOR OFFICIAL USE ONLY|FOUO|\bSENSITIVE\b", re.I)
+
+
+def despace(text: str) -> str:
+    """Collapse letter-spaced words: ``"C O N F I D E N T I A L"`` -> ``"CONFIDENTIAL"``."""
+    return re.sub(r"\b(?:[A-Z] ){3,}[A-Z]\b", lambda m: m.group(0).replace(" ", ""), text)
+
+
+def parse_marking(marking: str | None) -> tuple[str | None, list[str]]:
+    """Normalise the text inside a paragraph marking's parentheses.
+
+    ``"SBU"`` -> ``("SBU", [])``; ``"U//FOUO"`` -> ``("SBU", [])``;
+    ``"C/REL TO USA, AUS"`` -> ``("C", ["REL"])``; ``"S//NF"`` -> ``("S", ["NF"])``.
+    Returns ``(None, [])`` when the text is not a classification marking.
+    """
+    if not marking:
+        return None, []
+    m = marking.strip().upper()
+    m = re.sub(r"\s+", " ", m)
+    if m in PARA_LEVELS:
+        return PARA_LEVELS[m], []
+    parts = [p.strip() for p in re.split(r"/+|\s*-\s*", m) if p.strip()]
+    if not parts:
+        return None, []
+    head = parts[0]
+    if head == "TS" or head.startswith("TS ") or head.startswith("TOP SECRET"):
+        level = "TS"
+    elif head in PARA_LEVELS:
+        level = PARA_LEVELS[head]
+    elif head.split(" ")[0] in PARA_LEVELS and len(head.split(" ")) <= 2:
+        level = PARA_LEVELS[head.split(" ")[0]]
+    else:
+        return None, []
+    caveats: list[str] = []
+    for p in parts[1:]:
+        word = p.split(" ")[0]
+        if word == "FOUO" and level == "U":
+            level = "SBU"
+        elif word in PARA_CAVEATS and PARA_CAVEATS[word] not in caveats:
+            caveats.append(PARA_CAVEATS[word])
+    return level, caveats
+
+
+def parse_classification(line: str, extra: str = "") -> Classification:
+    """Read a cable classification line (and the header lines after it).
+
+    ``line`` is the classification phrase (``"UNCLAS"``, ``"SECRET//NOFORN"``,
+    ``"C O N F I D E N T I A L"``); ``extra`` the few header lines that follow
+    it, where ``SENSITIVE`` (-> SBU) or ``NOFORN`` may stand alone.
+    """
+    raw = line.strip()
+    text = despace(raw.upper())
+    level = None
+    for word, lev in CABLE_LEVELS.items():
+        if re.match(rf"{word}\b", text):
+            level = lev
+            rest = text[len(word):]
+            break
+    else:
+        rest = text
+    caveats: list[str] = []
+    if level == "U" and (_FOUO.search(rest) or re.search(r"^\s*SENSITIVE\b", extra, re.M)):
+        level = "SBU"
+    for tok in re.findall(r"[A-Z]+", rest):
+        if tok in CABLE_CAVEATS and CABLE_CAVEATS[tok] not in caveats and tok != "SIPDIS":
+            caveats.append(CABLE_CAVEATS[tok])
+    for tok in re.findall(r"^\s*(NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS)\s*$", extra, re.M):
+        if CABLE_CAVEATS[tok] not in caveats:
+            caveats.append(CABLE_CAVEATS[tok])
+    return Classification(level=level, caveats=caveats, raw=raw)
