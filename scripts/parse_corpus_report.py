@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from pipeline.cables.errors import CableError  # noqa: E402
 from pipeline.cables.parse import parse_cable  # noqa: E402
+from pipeline.cables.read import read_cable_bytes  # noqa: E402
 
 META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
               "CONFIDENTIAL": "C", "CONFIDENTIAL//NOFORN": "C", "SECRET": "S",
@@ -68,7 +69,7 @@ def main() -> None:
     paras_total = paras_marked = 0
 
     def show(kind: str, *msg: object) -> None:
-        if args.show == kind and shown[kind] < 15:
+        if args.show == kind and shown[kind] < int(os.environ.get("SHOW_N", "15")):
             shown[kind] += 1
             print(f"[{kind}]", *msg)
 
@@ -80,7 +81,7 @@ def main() -> None:
                 rec = json.loads(line)
                 c["n"] += 1
                 try:
-                    cable = parse_cable(rec["raw"])
+                    cable = parse_cable(read_cable_bytes(rec["raw"].encode("utf-8"), rec["id"]))
                 except CableError as exc:
                     c["error"] += 1
                     show("error", rec["id"], exc.reason)

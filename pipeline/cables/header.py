@@ -36,8 +36,8 @@ MONTHS = {m: i for i, m in enumerate(
 
 # --- patterns -------------------------------------------------------------
 DTG_LINE = re.compile(
-    r"^[ \t]*(?P<prec>[ZOPR]{1,2}|NIACT IMMEDIATE|FLASH|IMMEDIATE|PRIORITY|ROUTINE)?[ \t]*"
-    r"(?P<dtg>(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z[ \t]+(?P<mon>[A-Z]{3})[ \t]+(?P<yy>\d{2}))[ \t]*$",
+    r"^[ \t]*(?P<prec>[ZOPR]{1,2}(?:[ ][ZOPR])?|NIACT IMMEDIATE|FLASH|IMMEDIATE|PRIORITY|ROUTINE)?[ \t]*"
+    r"(?P<dtg>(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z[ \t]+(?P<mon>[A-Z]{3})[ \t]+(?P<yy>\d{2}))(?:[ ]+[A-Z]{2,4})?[ \t]*$",
     re.M)
 FM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>\S.*?)[ \t]*$", re.M)
 _SP = r"[ ]?"
@@ -50,6 +50,10 @@ CLASS_LINE = re.compile(
     r"[ ]+(?:(?P<section>SECTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"
     r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t]*$",
     re.M)
+#: Fallback: a class line glued to what follows (``ANKARA 008305S/CT FOR``, 02ANKARA8305).
+CLASS_LINE_LOOSE = re.compile(CLASS_LINE.pattern.replace(r"(?P<serial>\d{3,7})[ \t]*$", r"(?P<serial>\d{6})(?!\d)"), re.M)
+#: Fallback: classification printed as metadata inside the text (db dumps, 05MANAMA1672).
+META_CLASS = re.compile(r"(?:^classification:[ ]*|\t)(?P<c>(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)(?://[A-Z ]+)?)(?:\t|[ ]*$)", re.M)
 PREAMBLE_ID = re.compile(r"\A\s*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
 EO_LINE = re.compile(
     r"^[ \t]*E\.?[ ]?O\.?[ ]?(?P<order>\d{5})?(?:[ ]+AS AMENDED)?[ ]*:?[ ]*(?P<rest>.*?)[ \t]*$",
@@ -106,7 +110,8 @@ def find_dtg(text: str, limit: int) -> tuple[re.Match | None, str | None]:
     if not m:
         return None, None
     prec = m.group("prec")
-    return m, PRECEDENCE.get(prec[0] if prec and len(prec) <= 2 else (prec or ""), None)
+    word = prec[0] if prec and re.match(r"^[ZOPR]{1,2}(?: [ZOPR])?$", prec) else (prec or "")
+    return m, PRECEDENCE.get(word)
 
 
 def clean_addressee(line: str) -> str:
@@ -259,7 +264,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     h = CableHeader()
     found: list[str] = []
     warnings: list[str] = []
-    cls = CLASS_LINE.search(text)
+    cls = CLASS_LINE.search(text) or CLASS_LINE_LOOSE.search(text)
     zone_start = cls.start() if cls else 0
     fp = FIRST_PARA.search(text, cls.end() if cls else 0)
     zone_end = fp.start() if fp else len(text)
@@ -289,10 +294,12 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         extra = extra.split("E.O.")[0]
         h.classification = parse_classification(cls.group("cls"), extra)
         station, serial = cls.group("station"), cls.group("serial")
+        if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls")):
+            station = "EFTO " + station  # WikiLeaks ids keep it: 08EFTOLONDON2883
         if cls.group("section"):
             h.section = re.sub(r"\s+", " ", cls.group("section"))
     else:
-        m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text)
+        m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text) or META_CLASS.search(text)
         if m:
             h.classification = parse_classification(m.group("c"))
             if h.classification.level:
@@ -301,7 +308,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
 
     search_from = cls.start() if cls else 0
     m = EO_LINE.search(text, search_from, zone_end)
-    m = m if m and re.match(r"\s*E\.?\s?O\.", m.group(0)) else None
+    m = m if m and re.match(r"\s*(?:E\.O\.|E\.?[ ]?O\.?[ ]*\d{5})", m.group(0)) else None
     if m:
         found.append("eo")
         h.eo = parse_eo(m.group(0))

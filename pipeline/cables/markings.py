@@ -109,7 +109,7 @@ def parse_classification(line: str, extra: str = "") -> Classification:
     else:
         rest = text
     caveats: list[str] = []
-    if level == "U" and (_FOUO.search(rest) or re.search(r"^\s*SENSITIVE\b", extra, re.M)):
+    if level == "U" and (_FOUO.search(rest) or re.search(r"^\s*SENSITIVE\b", extra, re.M | re.I)):
         level = "SBU"
     for tok in re.findall(r"[A-Z]+", rest):
         if tok in CABLE_CAVEATS and CABLE_CAVEATS[tok] not in caveats and tok != "SIPDIS":

@@ -64,7 +64,8 @@ def read_cable_bytes(data: bytes, path: str | None = None) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = re.sub(r"&#x0*A;|&#0*10;", "\n", text, flags=re.I)
     lines = text.split("\n")
-    if sum(1 for ln in lines if ln.endswith("\\")) > 0.5 * max(1, sum(1 for ln in lines if ln.strip())):
+    n_bs = sum(1 for ln in lines if ln.endswith("\\"))
+    if n_bs >= 5 and n_bs > 0.2 * sum(1 for ln in lines if ln.strip()):
         text = "\n".join(ln[:-1].rstrip() if ln.endswith("\\") else ln for ln in lines)
     letters = sum(1 for ch in text[:20000] if ch.isalpha())
     if letters < 20 or letters < 0.3 * len(text[:20000].replace(" ", "").replace("\n", "")):
