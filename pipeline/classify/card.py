@@ -1,0 +1,70 @@
+"""Render ``MODEL_CARD.md`` from a model's ``meta.json`` and ``metrics.json``
+content.  Pure text; no I/O."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .metrics import table
+
+DESCRIPTIONS = {
+    "commitment": "Does the paragraph report that an identifiable actor undertook, promised, agreed, "
+    "planned or stated an intention to take (or refrain from) a specific future action? "
+    "(definition: corpora/LABELING.md, 'commitment')",
+    "doubt": "Does the paragraph express uncertainty, scepticism or a hedged/pessimistic expectation "
+    "about a claim, plan, capability or outcome? (definition: corpora/LABELING.md, 'doubt')",
+    "sensitivity": "The paragraph's classification level (U, SBU, C, S) guessed from its text, "
+    "the marking removed. Labels are the paragraph markings as printed, normalised by the "
+    "project's parser (corpora/LABELING.md, 'sensitivity').",
+}
+
+
+def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
+    """The model card as Markdown."""
+    task, enc = meta["task"], meta["encoder"]
+    data = metrics["data"]
+    head = "linear (logistic)" if meta["hidden"] == 0 else f"one hidden layer of {meta['hidden']} (GELU, dropout {meta['dropout']})"
+    if meta["kind"] == "binary":
+        out_line = f"binary, P(True) by sigmoid; label = P >= {meta['threshold']:.2f} (threshold chosen by grouped 5-fold CV on the training data, macro-F1)"
+    else:
+        out_line = f"{len(meta['labels'])}-way softmax over {', '.join(meta['labels'])}"
+    lines = [
+        f"# {task} {meta['version']}",
+        "",
+        DESCRIPTIONS.get(task, ""),
+        "",
+        f"- Trained: {metrics['trained_at']} ({metrics['train_seconds']:.0f} s incl. embedding)",
+        f"- Base encoder: {enc['name']} (package {enc.get('package')} {enc['version']}, "
+        f"weights sha256 {enc.get('weights_sha256', '?')[:16]}...), frozen; mean pooling, L2-normalised, "
+        f"paragraphs over 254 word pieces split into chunks whose vectors are averaged",
+        f"- Head: {head} over the {meta['input_dim']}-d embedding; {out_line}",
+        f"- Head selection: {metrics['selection']['chosen']} by grouped (cable) 5-fold CV macro-F1 "
+        f"on training data: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics["selection"]["cv_macro_f1"].items()),
+        f"- Files: head.safetensors (weights), meta.json, metrics.json (these numbers)",
+        "",
+        "## Data",
+        "",
+        f"- Source: {data['source']}",
+        f"- Split: {data['split']}",
+        f"- Training paragraphs: {data['train_n']} from {data['train_cables']} cables; per label: "
+        + ", ".join(f"{k} {v}" for k, v in data["train_counts"].items()),
+        f"- Evaluation paragraphs: {data['eval_n']} from {data['eval_cables']} cables; per label: "
+        + ", ".join(f"{k} {v}" for k, v in data["eval_counts"].items()),
+    ]
+    for note in data.get("notes", []):
+        lines.append(f"- {note}")
+    lines += [
+        "",
+        f"## Scores on {metrics['eval_name']}",
+        "",
+        "Per-label precision / recall / F1 of this head and of baselines trained and scored on the same "
+        "paragraphs (cue rule: cue phrases of LABELING.md; bag-of-words LR: tf-idf 1-2 grams + "
+        "logistic regression, balanced class weights; majority: the most frequent training label).",
+        "",
+        table(metrics["results"]),
+    ]
+    for name, extra in metrics.get("extra_evals", {}).items():
+        lines += ["", f"### {name}", "", extra.get("note", ""), "", table(extra["results"])]
+    lines += ["", "## Limits", ""] + [f"- {x}" for x in metrics.get("limits", [])]
+    lines += ["", f"Reproduce: `{metrics['command']}`", ""]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Training and evaluation data for the paragraph classifiers.
+
+Two sources:
+
+- Labelled paragraphs (``corpora/labelled/paragraphs.jsonl``, format in
+  ``corpora/LABELING.md``) for ``commitment`` and ``doubt``, read with
+  ``datasets``.  Split by cable id with ``corpora/splits.json`` so that no
+  cable gives paragraphs to both training and evaluation.
+- Paragraph markings of the cablegate corpus (``cables-*.jsonl``: one JSON
+  object per line with ``id`` and ``raw``) for ``sensitivity``: each cable is
+  parsed with the project's parser :func:`pipeline.cables.parse.parse_cable`;
+  a paragraph's ``text`` (marking removed) is the input and its
+  ``sensitivity`` (U/SBU/C/S) the label.  TS and unmarked paragraphs are
+  skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.records import SENSITIVITY_LABELS
+
+from .markings import strip_leading_marking
+
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_LABELS = REPO_ROOT / "corpora" / "labelled" / "paragraphs.jsonl"
+DEFAULT_SPLITS = REPO_ROOT / "corpora" / "splits.json"
+DEFAULT_CORPUS = Path(os.environ.get("CABLES_CORPUS_DIR", "/work/shared/corpora/cablegate"))
+#: Ignore paragraphs shorter than this many characters (stray lines) for sensitivity.
+MIN_CHARS = 20
+
+
+@dataclass(frozen=True)
+class Example:
+    """One paragraph: its cable, text and label (bool, or a level name)."""
+
+    cable_id: str
+    text: str
+    label: object
+    sample: str | None = None
+
+
+def load_splits(path: Path = DEFAULT_SPLITS) -> dict[str, set[str]]:
+    """``{"train": {cable ids}, "dev": {...}, "test": {...}}`` from ``splits.json``.
+
+    Raises ``ValueError`` when a cable id is in two splits.
+    """
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    splits = {name: set(ids) for name, ids in raw.items()}
+    names = list(splits)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            both = splits[a] & splits[b]
+            if both:
+                raise ValueError(f"{path}: {len(both)} cable ids in both {a} and {b}, e.g. {sorted(both)[0]}")
+    return splits
+
+
+def load_labelled(paths: list[Path]):
+    """Read labelled-paragraph JSONL files into one ``datasets.Dataset``.
+
+    Columns as in ``LABELING.md`` (``cable_id``, ``para``, ``text``,
+    ``commitment``, ``doubt``, ``sensitivity``, ...).  Raises
+    ``FileNotFoundError`` for a missing file.
+    """
+    import datasets
+
+    files = [str(Path(p)) for p in paths]
+    for f in files:
+        if not Path(f).is_file():
+            raise FileNotFoundError(f)
+    datasets.disable_progress_bars()
+    return datasets.load_dataset("json", data_files=files, split="train")
+
+
+def labelled_examples(ds, task: str, cable_ids: set[str]) -> list[Example]:
+    """Examples of ``task`` for paragraphs whose cable is in ``cable_ids``.
+
+    ``commitment``/``doubt`` give bool labels; ``sensitivity`` gives the level
+    (rows whose level is null or TS are dropped).
+    """
+    out = []
+    for row in ds:
+        if row["cable_id"] not in cable_ids or row.get(task) is None:
+            continue
+        label = row[task]
+        if task == "sensitivity":
+            if label not in SENSITIVITY_LABELS:
+                continue
+        else:
+            label = bool(label)
+        out.append(Example(row["cable_id"], strip_leading_marking(row["text"]), label, row.get("sample")))
+    return out
+
+
+def iter_corpus(corpus_dir: Path, cable_ids: set[str]) -> Iterator[dict]:
+    """Cable objects (``id``, ``raw``, ...) of ``cables-*.jsonl`` under
+    ``corpus_dir`` whose ``id`` is in ``cable_ids``, in file order."""
+    files = sorted(Path(corpus_dir).glob("cables-*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"no cables-*.jsonl under {corpus_dir}")
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                obj = json.loads(line)
+                if obj.get("id") in cable_ids:
+                    yield obj
+
+
+def corpus_examples(corpus_dir: Path, cable_ids: set[str]) -> tuple[list[Example], dict[str, int]]:
+    """Marked paragraphs of the corpus cables in ``cable_ids``.
+
+    Returns ``(examples, counts)``; ``counts`` has ``cables``, ``parse_errors``,
+    ``paragraphs``, ``unmarked``, ``ts``, ``short`` and one entry per level.
+    Raises ``ImportError`` with a clear message when the parser is not there.
+    """
+    try:
+        from pipeline.cables.parse import parse_cable
+    except ImportError as err:
+        raise ImportError("pipeline.cables.parse.parse_cable is needed to read paragraph markings") from err
+    from pipeline.cables.errors import CableError
+
+    counts: Counter[str] = Counter()
+    out: list[Example] = []
+    for obj in iter_corpus(corpus_dir, cable_ids):
+        counts["cables"] += 1
+        try:
+            cable = parse_cable(obj["raw"], obj.get("source_path") or obj["id"])
+        except CableError as err:
+            counts["parse_errors"] += 1
+            log.debug("skipping %s: %s", obj["id"], err)
+            continue
+        for para in cable.paragraphs:
+            counts["paragraphs"] += 1
+            level = para.sensitivity
+            if level is None:
+                counts["unmarked"] += 1
+                continue
+            if level not in SENSITIVITY_LABELS:
+                counts["ts" if level == "TS" else "other"] += 1
+                continue
+            text = strip_leading_marking(para.text or "").strip()
+            if len(text) < MIN_CHARS:
+                counts["short"] += 1
+                continue
+            counts[level] += 1
+            out.append(Example(obj["id"], text, level))
+    return out, dict(counts)
+
+
+def balanced_sample(examples: list[Example], cap: int, seed: int = 0) -> list[Example]:
+    """At most ``cap`` examples per label, drawn at random (``seed``), no
+    duplicate texts; labels with fewer keep all.  Order: shuffled."""
+    rng = random.Random(seed)
+    by_label: dict[object, list[Example]] = defaultdict(list)
+    seen: set[str] = set()
+    for ex in examples:
+        if ex.text not in seen:
+            seen.add(ex.text)
+            by_label[ex.label].append(ex)
+    out: list[Example] = []
+    for label in sorted(by_label, key=str):
+        items = by_label[label]
+        rng.shuffle(items)
+        out.extend(items[:cap])
+    rng.shuffle(out)
+    return out
+
+
+def random_sample(examples: list[Example], cap: int, seed: int = 0) -> list[Example]:
+    """At most ``cap`` examples drawn uniformly (natural label mix), seeded."""
+    rng = random.Random(seed)
+    items = list(examples)
+    rng.shuffle(items)
+    return items[:cap]
