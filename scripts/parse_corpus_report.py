@@ -113,9 +113,11 @@ def main() -> None:
                 paras_marked += sum(1 for p in cable.paragraphs if p.marking)
                 if rec["id"] in lab_ids:
                     by_num: dict[str, object] = {}
-                    for p in cable.paragraphs:
-                        key = p.number if p.number is not None else str(p.index)
-                        by_num.setdefault(key, p)
+                    numbered = any(p.number for p in cable.paragraphs)
+                    for k, p in enumerate(cable.paragraphs, start=1):
+                        if numbered and p.number is None:
+                            continue
+                        by_num.setdefault(p.number if numbered else str(k), p)
                     for (cid, para), lab in labelled.items():
                         if cid != rec["id"]:
                             continue

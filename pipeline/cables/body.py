@@ -41,6 +41,10 @@ DROP_LINE = re.compile(
     r"=+[ ]*CABLE ENDS[ ]*=+|-+[ ]*header ends[ ]*-+|\d{4}[A-Z]+\d+ - [A-Z /]+|"
     r"This record is a partial extract of the original cable\..*)[ \t]*$")
 DASHES = re.compile(r"^[ \t]*-{3,}[ \t-]*$")
+DASHED_TITLE = re.compile(r"^[ \t]*-{3,}[ \t]*(?P<h>[^-\s][^-]{0,80}?)[ \t]*-{3,}[ \t]*$")
+#: Pre-number blocks that are header matter, not paragraphs (LABELING.md).
+HEADER_BLOCK = re.compile(r"^[ \t]*(?:\(U\)[ ]*)?(?:CLASSIFIED[ ]+BY|SENSITIVE BUT UNCLASSIFIED|SENSITIVE\b|NOFORN\b|"
+                          r"E\.O\.|TAGS|SUBJECT|REF)", re.I)
 PARA_START = re.compile(
     r"^(?P<lead>[ \t]*)(?P<num>¶[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
     r"(?P<n2>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)[ ]*[.)])(?=[ \t(]|$)[ \t]*")
@@ -109,6 +113,21 @@ def mark_structure(lines: list[Line]) -> None:
                 lines[j].kind = "drop"
                 j += 1
     for i, ln in enumerate(lines):
+        if ln.kind == "text" and DASHED_TITLE.match(ln.raw):
+            ln.kind = "heading"  # "------- SUMMARY -------" (06SAOPAULO543)
+            continue
+        # a lone title line between blank lines before a numbered paragraph
+        # ("Summary", 04MADRID1187)
+        if ln.kind == "text" and 0 < i < len(lines) - 2 and lines[i - 1].kind in ("blank", "drop") \
+                and lines[i + 1].kind == "blank" and len(ln.raw.strip()) <= 60 \
+                and not ln.raw.rstrip().endswith((".", ",", ";", ":")) and not PARA_START.match(ln.raw) \
+                and not _is_signer(ln.raw):
+            k = i + 1
+            while k < len(lines) and lines[k].kind in ("blank", "drop"):
+                k += 1
+            if k < len(lines) and lines[k].kind == "text" and PARA_START.match(lines[k].raw):
+                ln.kind = "heading"
+    for i, ln in enumerate(lines):
         if ln.kind != "dashes" or i == 0:
             continue
         prev = lines[i - 1]
@@ -118,6 +137,11 @@ def mark_structure(lines: list[Line]) -> None:
             if i >= 2 and lines[i - 2].kind == "text" and len(lines[i - 2].raw.strip()) <= 60 \
                     and lines[i - 2].raw.strip().isupper() and (i < 3 or lines[i - 3].kind != "text"):
                 lines[i - 2].kind = "heading"
+
+
+def _heading_text(raw: str) -> str:
+    m = DASHED_TITLE.match(raw)
+    return (m.group("h") if m else raw).strip()
 
 
 def _is_signer(s: str) -> bool:
@@ -272,7 +296,7 @@ def parse_body(text: str, start: int) -> BodyParse:
 
     def flush_headings(lo: int, hi: int) -> None:
         nonlocal heading
-        hs = [lines[k].raw.strip() for k in range(lo, hi) if lines[k].kind == "heading"]
+        hs = [_heading_text(lines[k].raw) for k in range(lo, hi) if lines[k].kind == "heading"]
         if hs:
             heading = " ".join(hs)
 
@@ -294,7 +318,8 @@ def parse_body(text: str, start: int) -> BodyParse:
         first = starts[0][0]
         for a, b in _blocks(lines, 0, first):
             flush_headings(a, b)
-            add(a, b, None)
+            if not HEADER_BLOCK.match(lines[a].raw):
+                add(a, b, None)
         flush_headings(0, first)
         for k, (i, m) in enumerate(starts):
             hi = starts[k + 1][0] if k + 1 < len(starts) else len(lines)

@@ -88,19 +88,31 @@ def iso_from_dtg(day: str, hh: str, mm: str, mon: str, yy: str) -> str | None:
     return dt.strftime("%Y-%m-%dT%H:%M:00Z")
 
 
-def _block(text: str, start: int, stop: re.Pattern | None = _STOP_CONT) -> tuple[str, int]:
-    """Lines from ``start`` until a blank line or a stop line; returns (joined, end)."""
+def _block(text: str, start: int, stop: re.Pattern | None = _STOP_CONT,
+           over_blank: re.Pattern | None = None) -> tuple[str, int]:
+    """Lines from ``start`` until a blank line or a stop line; returns (joined, end).
+
+    ``over_blank``: a line matching it continues the block even after blank
+    lines (REF items separated by blank lines, 06SANJOSE1665)."""
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     parts = [text[start:end].strip()]
-    while end < len(text):
-        nxt = text.find("\n", end + 1)
+    pos = end
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
         nxt = len(text) if nxt < 0 else nxt
-        line = text[end + 1:nxt]
-        if not line.strip() or (stop is not None and stop.match(line)):
+        line = text[pos + 1:nxt]
+        if not line.strip():
+            if over_blank is None:
+                break
+            pos = nxt
+            continue
+        if pos != end and not over_blank.match(line):  # after blank lines
+            break
+        if stop is not None and stop.match(line):
             break
         parts.append(line.strip())
-        end = nxt
+        end = pos = nxt
     return " ".join(p for p in parts if p), end
 
 
@@ -327,7 +339,8 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         ends.append(end)
     m = REF_LINE.search(text, search_from, zone_end)
     if m:
-        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|CLASSIFIED|¶?\d{1,2}\.[ ])", re.I))
+        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|CLASSIFIED|¶?\d{1,2}\.[ ]|-{3,})", re.I),
+                             over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]"))
         h.references = parse_refs(joined, year)
         ends.append(end)
     m = CLASSIFIED_BY.search(text, search_from, zone_end)
