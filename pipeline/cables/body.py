@@ -41,7 +41,7 @@ DROP_LINE = re.compile(
     r"=+[ ]*CABLE ENDS[ ]*=+|-+[ ]*header ends[ ]*-+|\d{4}[A-Z]+\d+ - [A-Z /]+|"
     r"This record is a partial extract of the original cable\..*)[ \t]*$")
 DASHES = re.compile(r"^[ \t]*-{3,}[ \t-]*$")
-DASHED_TITLE = re.compile(r"^[ \t]*-{3,}[ \t]*(?P<h>[^-\s][^-]{0,80}?)[ \t]*-{3,}[ \t]*$")
+DASHED_TITLE = re.compile(r"^[ \t]*-{3,}[ \t]*(?P<h>[^-\s](?:(?!--).){0,80}?)[ \t]*-{3,}[ \t]*$")
 #: Pre-number blocks that are header matter, not paragraphs (LABELING.md).
 HEADER_BLOCK = re.compile(r"^[ \t]*(?:\(U\)[ ]*)?(?:CLASSIFIED[ ]+BY|SENSITIVE BUT UNCLASSIFIED|SENSITIVE\b|NOFORN\b|"
                           r"E\.O\.|TAGS|SUBJECT|REF)", re.I)
@@ -50,8 +50,9 @@ PARA_START = re.compile(
     r"(?P<n2>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)[ ]*[.)])(?=[ \t(]|$)[ \t]*")
 LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.)])(?=[ \t(])[ \t]*")
 MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)[ \t]*")
-INLINE_HEADING = re.compile(r"\s*-{5,}\s*(?P<h>[^-]{2,80}?)\s*-{5,}\s*$")
+INLINE_HEADING = re.compile(r"\s*-{5,}\s*(?P<h>[^-\s](?:(?!--).){1,80}?)\s*-{5,}\s*$")
 SIGNER = re.compile(r"^[ \t]*(?P<s>[A-Z][A-Z.'\-]+(?:[ ][A-Z][A-Z.'\-]*){0,3})[ \t]*$")
+END_SIGNER = re.compile(r"^[ \t]*END[ ][A-Z ]+\.[ ]+(?P<s>[A-Z][A-Z'\-]{2,})[ \t]*$")
 GLUED_SIGNER = re.compile(r"(?<=[.!?\"')])[ ]+(?P<s>[A-Z][A-Z'\-]{2,})[ \t]*$")
 NOT_SIGNER = {"END", "COMMENT", "SUMMARY", "NOTE", "UNQUOTE", "QUOTE", "BT", "NNNN",
               "SIPDIS", "SENSITIVE", "NOFORN", "END COMMENT", "END SUMMARY", "END NOTE",
@@ -121,6 +122,7 @@ def mark_structure(lines: list[Line]) -> None:
         if ln.kind == "text" and 0 < i < len(lines) - 2 and lines[i - 1].kind in ("blank", "drop") \
                 and lines[i + 1].kind == "blank" and len(ln.raw.strip()) <= 60 \
                 and not ln.raw.rstrip().endswith((".", ",", ";", ":")) and not PARA_START.match(ln.raw) \
+                and not ln.raw.lstrip().startswith("(") \
                 and not _is_signer(ln.raw):
             k = i + 1
             while k < len(lines) and lines[k].kind in ("blank", "drop"):
@@ -147,6 +149,7 @@ def _heading_text(raw: str) -> str:
 def _is_signer(s: str) -> bool:
     s = s.strip()
     return bool(SIGNER.match(s)) and s.upper() == s and s.rstrip(".") not in NOT_SIGNER \
+        and not s.endswith(".") \
         and not re.search(r"\d", s) and len(s) <= 40
 
 
@@ -361,6 +364,11 @@ def _take_signer(text: str, lines: list[Line], paras: list[Paragraph]) -> str | 
     if len(content) == 1 and last.number is None and _is_signer(content[0].raw) and len(paras) > 1:
         paras.pop()
         return content[0].raw.strip()
+    m = END_SIGNER.match(content[-1].raw) if content else None
+    if m and len(content) >= 2:  # "END TALKING POINTS. RICE" (08STATE50524)
+        last.text = last.text[: last.text.rfind(m.group("s"))].rstrip()
+        last.end = content[-1].start + m.start("s") - 1
+        return m.group("s")
     m = GLUED_SIGNER.search(last.text)
     if m and sum(1 for c in last.text if c.islower()) > 0.3 * len(last.text) and \
             m.group("s") not in NOT_SIGNER and len(m.group("s")) >= 3:

@@ -66,6 +66,7 @@ CLASSIFIED_BY = re.compile(r"^[ \t]*(?:¶?\d+\.[ ]*)?(?:\(U\)[ ]*)?CLASSIFIED[ ]
 FIRST_PARA = re.compile(r"^[ \t]*(?:¶[ ]*\d|1[ ]*\.[ ]|1\.?[ ]*\()", re.M)
 _REF_LETTER = re.compile(r"(?:^|(?<=\s))¶?[ ]*\(?(?P<l>[A-Z])[.)][ ]+")
 _REASON = re.compile(r"\b(?P<sec>\d\.\d)[ ]*(?P<letters>(?:[ ,&/]*(?:and|AND|or)?[ ]*\(?[a-hA-H]\)?(?![A-Za-z]))*)")
+_STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|REF|TAGS|SUBJ|E\.?[ ]?O\.)", re.I)
 _STOP_CONT = re.compile(r"^[ \t]*(?:$|REF|TAGS|SUBJ|E\.?[ ]?O\.|CLASSIFIED|¶|\d{1,2}[.)][ ]|\(\w+\)[ ]|SUMMARY)", re.I)
 
 
@@ -163,6 +164,8 @@ def find_addressees(text: str, fm_end: int, cls_start: int | None) -> tuple[list
         if cur is None:
             break
         a = clean_addressee(line)
+        if re.match(r"PAGE \d+ ", a):  # old page header inside the list (08STATE50524)
+            a = ""
         if a and a not in cur:
             cur.append(a)
         if cls_start is not None and pos <= cls_start < nl:
@@ -302,8 +305,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     station = serial = None
     if cls:
         found.append("classification")
-        extra = text[cls.end():cls.end() + 300]
-        extra = extra.split("E.O.")[0]
+        extra = text[cls.end():max(cls.end(), zone_end)][:1500]  # NOFORN line after SUBJECT (02BOGOTA3281)
         h.classification = parse_classification(cls.group("cls"), extra)
         station, serial = cls.group("station"), cls.group("serial")
         if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls")):
@@ -339,19 +341,19 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         ends.append(end)
     m = REF_LINE.search(text, search_from, zone_end)
     if m:
-        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|CLASSIFIED|¶?\d{1,2}\.[ ]|-{3,})", re.I),
+        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|(?:\(U\)[ ]*)?CLASSIFIED|¶?\d{1,2}\.[ ]|-{3,})", re.I),
                              over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]"))
         h.references = parse_refs(joined, year)
         ends.append(end)
     m = CLASSIFIED_BY.search(text, search_from, zone_end)
     if m:
-        joined, end = _block(text, m.start("by"))
+        joined, end = _block(text, m.start("by"), _STOP_CBY)
         h.classified_by = parse_classified_by(joined)
         ends.append(end)
     else:
         m = CLASSIFIED_BY.search(text, search_from)
         if m:
-            h.classified_by = parse_classified_by(_block(text, m.start("by"))[0])
+            h.classified_by = parse_classified_by(_block(text, m.start("by"), _STOP_CBY)[0])
     body_start = max(ends) if ends else 0
     if not cls and not ends and "fm" in found and fm:
         body_start = fm.end()

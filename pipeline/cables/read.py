@@ -59,6 +59,9 @@ def read_cable_bytes(data: bytes, path: str | None = None) -> str:
     printable = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t\u2028")
     if printable < 0.85 * len(sample) or sample.count("\ufffd") > 0.05 * len(sample):
         raise CableError(path, "binary content")
+    # U+2028 marks the source's line ends (06MEXICO2220); where a real
+    # newline sits next to one, the pair is one line end, not a blank line.
+    text = re.sub("\u2028[ \t]*(?=\r?\n)|(?<=\n)\u2028", "", text)
     text = ftfy.fix_text(text, _FTFY)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
