@@ -45,7 +45,7 @@ CABLE_LEVELS: dict[str, str] = {
 #: Cable caveats as they appear after ``//`` or on their own line.
 CABLE_CAVEATS: dict[str, str] = {
     "NOFORN": "NOFORN", "NF": "NOFORN", "REL": "REL", "EXDIS": "EXDIS",
-    "NODIS": "NODIS", "LIMDIS": "LIMDIS", "SIPDIS": "SIPDIS", "ORCON": "ORCON",
+    "NODIS": "NODIS", "LIMDIS": "LIMDIS", "ORCON": "ORCON",
 }
 
 _FOUO = re.compile(r"FOR OFFICIAL USE ONLY|FOUO|\bSENSITIVE\b", re.I)
@@ -112,9 +112,11 @@ def parse_classification(line: str, extra: str = "") -> Classification:
     if level == "U" and (_FOUO.search(rest) or re.search(r"^\s*SENSITIVE\b", extra, re.M | re.I)):
         level = "SBU"
     for tok in re.findall(r"[A-Z]+", rest):
-        if tok in CABLE_CAVEATS and CABLE_CAVEATS[tok] not in caveats and tok != "SIPDIS":
+        if tok in CABLE_CAVEATS and CABLE_CAVEATS[tok] not in caveats:
             caveats.append(CABLE_CAVEATS[tok])
-    for tok in re.findall(r"^\s*(NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS)\s*$", extra, re.M):
+    # SIPDIS is a distribution marker (SIPRNet), not a classification caveat:
+    # 07PHNOMPENH1308 carries it and its classification is plain SBU.
+    for tok in re.findall(r"^\s*(NOFORN|EXDIS|NODIS|LIMDIS)\s*$", extra, re.M):
         if CABLE_CAVEATS[tok] not in caveats:
             caveats.append(CABLE_CAVEATS[tok])
     return Classification(level=level, caveats=caveats, raw=raw)

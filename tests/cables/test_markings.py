@@ -34,8 +34,9 @@ def test_paragraph_marking(marking, level, caveats):
 @pytest.mark.parametrize("line,extra,level,caveats", [
     ("C O N F I D E N T I A L", "", "C", []),
     ("S E C R E T", "\nNOFORN\n", "S", ["NOFORN"]),
-    ("UNCLAS", "\nSIPDIS\n\nSENSITIVE\n", "SBU", ["SIPDIS"]),
-    ("UNCLAS", "\nSIPDIS\n", "U", ["SIPDIS"]),
+    ("UNCLAS", "\nSIPDIS\n\nSENSITIVE\n", "SBU", []),
+    ("UNCLAS", "\nSIPDIS\n", "U", []),
+    ("SECRET", "\nNOFORN\nSIPDIS\n", "S", ["NOFORN"]),
     ("UNCLASSIFIED//FOR OFFICIAL USE ONLY", "", "SBU", []),
     ("SECRET//NOFORN", "", "S", ["NOFORN"]),
     ("CONFIDENTIAL", "", "C", []),
