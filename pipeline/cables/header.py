@@ -48,17 +48,22 @@ CLASS_LINE = re.compile(
     r"(?P<cls>(?:" + _LEVEL + r")(?:[ ]?//?[A-Z][A-Z ,]*?)*"
     r"(?:[ ]+(?:E[ ]?F[ ]?T[ ]?O|SENSITIVE|NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS|NOFORN/SIPDIS))*)"
     r"[ ]+(?:(?P<section>SECTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"
-    r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t]*$",
+    r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t\\]*$",
     re.M)
 #: Fallback: a class line glued to what follows (``ANKARA 008305S/CT FOR``, 02ANKARA8305).
-CLASS_LINE_LOOSE = re.compile(CLASS_LINE.pattern.replace(r"(?P<serial>\d{3,7})[ \t]*$", r"(?P<serial>\d{6})(?!\d)"), re.M)
+CLASS_LINE_LOOSE = re.compile(CLASS_LINE.pattern.replace(r"(?P<serial>\d{3,7})[ \t\\]*$", r"(?P<serial>\d{6})(?!\d)"), re.M)
+#: Fallback: a class line in lower or mixed case at a line start (``Unclas nairobi 000165``,
+#: 10NAIROBI165; ``S e c r e t state 068250``, 88BAGHDAD28).  Groups are upper-cased by the caller.
+CLASS_LINE_CI = re.compile(r"^[ \t]*" + CLASS_LINE.pattern, re.M | re.I)
 #: Fallback: classification printed as metadata inside the text (db dumps, 05MANAMA1672).
 META_CLASS = re.compile(r"(?:^classification:[ ]*|\t)(?P<c>(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)(?://[A-Z ]+)?)(?:\t|[ ]*$)", re.M)
 PREAMBLE_ID = re.compile(r"\A\s*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
+#: Database dump: ``<<248522>>``, a date line, then the id (10NAIROBI165).
+DUMP_ID = re.compile(r"(?:.*\n){0,30}?[ \t]*<<\d+>>[ \t]*\n[^\n]*\n[ \t]*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
 EO_LINE = re.compile(
     r"^[ \t]*E\.?[ ]?O\.?[ ]?(?P<order>\d{5})?(?:[ ]+AS AMENDED)?[ ]*:?[ ]*(?P<rest>.*?)[ \t]*$",
     re.M | re.I)
-TAGS_LINE = re.compile(r"^[ \t]*TAGS?[ ]*:?[ \t]+(?P<tags>\S.*)$", re.M)
+TAGS_LINE = re.compile(r"^[ \t]*TAGS?[ ]*:?[ \t]+(?P<tags>\S.*)$", re.M | re.I)
 SUBJECT_LINE = re.compile(r"^[ \t]*SUBJ(?:ECT)?[ ]*:[ \t]*(?P<subject>.*)$", re.M | re.I)
 REF_LINE = re.compile(r"^[ \t]*REF(?:S|TEL|TELS|ERENCES?)?[ ]*:[ \t]*(?P<ref>.*)$", re.M | re.I)
 CLASSIFIED_BY = re.compile(r"^[ \t]*(?:¶?\d+\.[ ]*)?(?:\(U\)[ ]*)?CLASSIFIED[ ]+BY[ ]*:?[ \t]*(?P<by>.*)$",
@@ -67,6 +72,11 @@ FIRST_PARA = re.compile(r"^[ \t]*(?:¶[ ]*\d|1[ ]*\.[ ]|1\.?[ ]*\()", re.M)
 _REF_LETTER = re.compile(r"(?:^|(?<=\s))¶?[ ]*\(?(?P<l>[A-Z])[.)][ ]+")
 _REASON = re.compile(r"\b(?P<sec>\d\.\d)[ ]*(?P<letters>(?:[ ,&/]*(?:and|AND|or)?[ ]*\(?[a-hA-H]\)?(?![A-Za-z]))*)")
 _STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|REF|TAGS|SUBJ|E\.?[ ]?O\.)", re.I)
+#: End of a REF list: also an unnumbered first paragraph that opens with its
+#: marking (`` (SBU) Poloff delivered``, 08KUALALUMPUR317); a one-letter
+#: ``(C)`` only before a mixed-case word, since ``(C) STATE 1234`` is a REF item.
+_STOP_REF = re.compile(r"^[ \t]*(?:$|(?:\(U\)[ ]*)?(?i:CLASSIFIED)|¶?\d{1,2}\.[ ]|-{3,}|"
+                       r"\((?:SBU|LOU|TS|U//?FOUO|[CS]//?[A-Z][^)]{0,30})\)[ ]|\([UCS]\)[ ]+(?=[A-Z][a-z]))")
 _STOP_CONT = re.compile(r"^[ \t]*(?:$|REF|TAGS|SUBJ|E\.?[ ]?O\.|CLASSIFIED|¶|\d{1,2}[.)][ ]|\(\w+\)[ ]|SUMMARY)", re.I)
 
 
@@ -180,6 +190,8 @@ def parse_eo(text: str) -> ExecutiveOrder:
     order, rest = m.group("order"), m.group("rest").strip()
     rest = re.sub(r"^(?:DECL(?:ASSIFY)?)[ ]*:?[ ]*", "", rest, flags=re.I).strip()
     decl = rest or None
+    if decl and re.fullmatch(r"[A-Za-z0-9/]{1,6}", decl):
+        decl = decl.upper()  # "n/a" in lower-cased copies (10NAIROBI165)
     d = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})\b", rest)
     if d:
         mo, dd, yy = (int(x) for x in d.groups())
@@ -195,7 +207,7 @@ def parse_tags(joined: str) -> list[str]:
     """``"PGOV PHUM, PREL PGOV"`` -> ``["PGOV", "PHUM", "PREL"]`` (de-duplicated)."""
     out: list[str] = []
     for t in re.split(r"[\s,;]+", joined):
-        t = t.strip(".")
+        t = t.strip(".").upper()  # lower-cased transport copies (10NAIROBI165)
         if t and t not in out:
             out.append(t)
     return out
@@ -249,14 +261,44 @@ def parse_classified_by(joined: str) -> ClassifiedBy:
     return ClassifiedBy(by=by, reasons=reasons, raw=joined)
 
 
+def fm_station(origin: str | None) -> str | None:
+    """Station of an FM addressee: ``"AMCONSUL SHENYANG"`` -> ``"SHENYANG"``,
+    ``"SECSTATE WASHDC"`` -> ``"STATE"``; ``None`` for ``None``."""
+    if not origin:
+        return None
+    o = re.sub(r"^(?:AMEMBASSY|AMEMB|AMCONSUL|AMCONGEN|USMISSION|USDEL|USLO|USOFFICE|AMINTERESTS)[ ]+", "",
+               origin.upper().strip())
+    return "STATE" if o.startswith("SECSTATE") else o
+
+
+def _stem_id(source_path: str | None) -> str | None:
+    stem = PurePath(source_path).stem.upper() if source_path else ""
+    return stem if re.match(r"^\d{2}[A-Z]+\d{1,6}$", stem) else None
+
+
 def find_cable_id(text: str, station: str | None, serial: str | None, year: str | None,
-                  source_path: str | None) -> str | None:
-    """Canonical id: preamble line, else class-line station+serial with the DTG
-    year, else a canonical id printed elsewhere in the text (``refid:``, dumps,
-    ``2000HANOI00686 - CONFIDENTIAL``), else the file name if it agrees."""
-    m = PREAMBLE_ID.match(text)
+                  source_path: str | None, origin: str | None = None) -> str | None:
+    """Canonical id: preamble line (also after a ``<<248522>>`` dump line,
+    10NAIROBI165), else class-line station+serial with the DTG year, else a
+    canonical id printed elsewhere in the text (``refid:``, dumps,
+    ``2000HANOI00686 - CONFIDENTIAL``), else the file name if it agrees.
+
+    A redacted class-line station (``XXXXXXXXXXXX 000004``, 10SHENYANG4) is
+    replaced by the FM line's (``AMCONSUL SHENYANG``).  When the class-line
+    station is not the FM station (``S e c r e t state 068250`` under ``FM
+    AMEMBASSY BAGHDAD``, 88BAGHDAD28) and the file name is a canonical id with
+    the FM station and the DTG year, the file name wins."""
+    m = PREAMBLE_ID.match(text) or DUMP_ID.match(text)
     if m:
         return m.group("id")
+    fm_st = fm_station(origin)
+    if station and re.fullmatch(r"X{4,}", station) and fm_st:
+        station = fm_st
+    stem = _stem_id(source_path)
+    if station and fm_st and stem and year and re.sub(r"[^A-Z]", "", station) not in re.sub(r"[^A-Z]", "", fm_st):
+        sm = re.match(r"^(\d\d)([A-Z]+)\d+$", stem)
+        if sm.group(1) == year and sm.group(2) == re.sub(r"[^A-Z]", "", fm_st):
+            return stem
     if station and serial:
         st = re.sub(r"[^A-Z]", "", station)
         if year:
@@ -279,7 +321,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     h = CableHeader()
     found: list[str] = []
     warnings: list[str] = []
-    cls = CLASS_LINE.search(text) or CLASS_LINE_LOOSE.search(text)
+    cls = CLASS_LINE.search(text) or CLASS_LINE_LOOSE.search(text) or CLASS_LINE_CI.search(text, 0, 6000)
     zone_start = cls.start() if cls else 0
     fp = FIRST_PARA.search(text, cls.end() if cls else 0)
     zone_end = fp.start() if fp else len(text)
@@ -307,22 +349,22 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         found.append("classification")
         extra = text[cls.end():max(cls.end(), zone_end)][:1500]  # NOFORN line after SUBJECT (02BOGOTA3281)
         h.classification = parse_classification(cls.group("cls"), extra)
-        station, serial = cls.group("station"), cls.group("serial")
-        if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls")):
+        station, serial = cls.group("station").upper(), cls.group("serial")
+        if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls"), re.I):
             station = "EFTO " + station  # WikiLeaks ids keep it: 08EFTOLONDON2883
         if cls.group("section"):
-            h.section = re.sub(r"\s+", " ", cls.group("section"))
+            h.section = re.sub(r"\s+", " ", cls.group("section")).upper()
     else:
         m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text) or META_CLASS.search(text)
         if m:
             h.classification = parse_classification(m.group("c"))
             if h.classification.level:
                 found.append("classification")
-    h.cable_id = find_cable_id(text, station, serial, year, source_path)
+    h.cable_id = find_cable_id(text, station, serial, year, source_path, h.origin)
 
     search_from = cls.start() if cls else 0
     m = EO_LINE.search(text, search_from, zone_end)
-    m = m if m and re.match(r"\s*(?:E\.O\.|E\.?[ ]?O\.?[ ]*\d{5})", m.group(0)) else None
+    m = m if m and re.match(r"\s*(?:E\.O\.|E\.?[ ]?O\.?[ ]*\d{5})", m.group(0), re.I) else None
     if m:
         found.append("eo")
         h.eo = parse_eo(m.group(0))
@@ -341,7 +383,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         ends.append(end)
     m = REF_LINE.search(text, search_from, zone_end)
     if m:
-        joined, end = _block(text, m.start("ref"), re.compile(r"^[ \t]*(?:$|(?:\(U\)[ ]*)?CLASSIFIED|¶?\d{1,2}\.[ ]|-{3,})", re.I),
+        joined, end = _block(text, m.start("ref"), _STOP_REF,
                              over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]"))
         h.references = parse_refs(joined, year)
         ends.append(end)

@@ -10,7 +10,8 @@ Shapes
 ``ref_cable_id("07 STATE 123456", None) -> "07STATE123456"``
 ``ref_cable_id("NEUMANN-DORSEY-DEUTSCH EMAIL 8/13/07", "07") -> None``
 E-mails, telcons, memcons, faxes, letters and DTG-style refs
-(``STATE 031234Z``) are not cables and give ``None``.
+(``STATE 031234Z``) are not cables and give ``None``; so does a redacted
+station (``09 XXXXXXXXXXXX 167``, 10SHENYANG4).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def ref_cable_id(text: str, default_year: str | None) -> str | None:
     if _DTG.search(t[: m.end() + 8]):
         return None
     station = m.group("station")
+    if re.fullmatch(r"X{4,}", station):  # redacted station (10SHENYANG4): not invented
+        return None
     if station in {"REF", "REFTEL", "PARA", "PARAGRAPH", "SECTION", "AND"}:
         return None
     year = m.group("y1") or m.group("y2") or default_year

@@ -11,7 +11,7 @@ Rules come from ``corpora/LABELING.md`` (the normalisation table):
 Caveats are flags apart from the level: ``NF`` (NOFORN) and ``REL``.
 Cable lines: ``UNCLAS`` (+ a ``SENSITIVE`` line, 07PHNOMPENH1308) and
 ``UNCLASSIFIED//FOR OFFICIAL USE ONLY`` -> SBU; spaced ``C O N F I D E N T I A L``
-(00ABUDHABI5893); ``SECRET//NOFORN``; ``NOFORN`` on its own line (02BOGOTA3281).
+(00ABUDHABI5893) and oddly spaced ``SE C R E T`` (10SHENYANG4); ``SECRET//NOFORN``; ``NOFORN`` on its own line (02BOGOTA3281).
 No error is raised: an unknown marking gives level ``None``.
 """
 
@@ -48,6 +48,13 @@ CABLE_CAVEATS: dict[str, str] = {
     "NODIS": "NODIS", "LIMDIS": "LIMDIS", "ORCON": "ORCON",
 }
 
+def _spaced(word: str) -> re.Pattern:
+    """A level word with optional spaces between its letters: ``SE C R E T``
+    (10SHENYANG4) matches ``SECRET``."""
+    return re.compile("".join("[ ]+" if c == " " else c + "[ ]?" for c in word)[:-4] + r"(?![A-Z])")
+
+
+_SPACED_LEVELS = {w: _spaced(w) for w in CABLE_LEVELS}
 _FOUO = re.compile(r"FOR OFFICIAL USE ONLY|FOUO|\bSENSITIVE\b", re.I)
 
 
@@ -102,9 +109,10 @@ def parse_classification(line: str, extra: str = "") -> Classification:
     text = despace(raw.upper())
     level = None
     for word, lev in CABLE_LEVELS.items():
-        if re.match(rf"{word}\b", text):
+        m = _SPACED_LEVELS[word].match(text)
+        if m:
             level = lev
-            rest = text[len(word):]
+            rest = text[m.end():]
             break
     else:
         rest = text
