@@ -11,6 +11,9 @@ Rules
 * NUL bytes or under 85% printable characters -> ``"binary content"``;
 * text with almost no letters -> ``"not cable text"`` (clear garbage);
 * decode UTF-8 (BOM dropped), else Windows-1252 (tika dumps, 06NEWDELHI5135);
+* a published HTML page (``.html`` name or an ``<html``/doctype start) gives
+  the text of its ``<pre>`` blocks (:mod:`pipeline.cables.htmlpage`,
+  09BRUSSELS536); a page without one -> ``"no cable text in HTML page"``;
 * mojibake (``Â¶``, ``â€™``) repaired with ``ftfy`` (07PHNOMPENH1308 drops);
 * CRLF/CR and U+2028 (06MEXICO2220) -> LF; literal ``&#x000A;`` -> LF;
 * backslash line continuations of database dumps (05MANAMA1672) removed
@@ -25,6 +28,7 @@ from pathlib import Path
 import ftfy
 
 from pipeline.cables.errors import CableError
+from pipeline.cables.htmlpage import cable_text_from_html, is_html
 
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False,
                              fix_character_width=False, normalization="NFC",
@@ -55,6 +59,8 @@ def read_cable_bytes(data: bytes, path: str | None = None) -> str:
     if b"\x00" in data:
         raise CableError(path, "binary content")
     text = _decode(data)
+    if is_html(data) or (path or "").lower().endswith((".html", ".htm")):
+        text = cable_text_from_html(text, path)
     sample = text[:20000]
     printable = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t\u2028")
     if printable < 0.85 * len(sample) or sample.count("\ufffd") > 0.05 * len(sample):

@@ -19,7 +19,7 @@ from pipeline.records import AnnotatedParagraph, Cable, CableRecord, Entity, Par
 log = logging.getLogger(__name__)
 
 #: File name patterns that ``discover`` treats as cables.
-CABLE_GLOBS: tuple[str, ...] = ("*.txt",)
+CABLE_GLOBS: tuple[str, ...] = ("*.txt", "*.html")
 
 
 @dataclass
