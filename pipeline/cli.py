@@ -121,6 +121,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corpus_report(args: argparse.Namespace) -> int:
+    from pipeline.cables.report import run_report
+
+    report = run_report(args.paths, limit=args.limit)
+    print(report.table(show=args.show))
+    summary = json.dumps(report.summary(), ensure_ascii=False)
+    if args.json:
+        args.json.write_text(summary + "\n", encoding="utf-8")
+    else:
+        print(summary)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cables`` command."""
     p = argparse.ArgumentParser(prog="cables", description="NLP extraction pipeline for diplomatic cables.")
@@ -167,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("drop", type=Path, help="folder of cable files")
     b.add_argument("--limit", type=int, default=None, help="use at most this many cables")
     b.set_defaults(func=cmd_bench)
+
+    r = sub.add_parser("corpus-report", help="parse JSONL cable shards and measure the parser against their metadata")
+    r.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="JSONL shards or folders of them")
+    r.add_argument("--limit", type=int, default=None, help="read at most this many records")
+    r.add_argument("--show", type=int, default=10, help="examples printed per kind (0: none)")
+    r.add_argument("--json", type=Path, default=None, help="write the JSON summary here instead of standard output")
+    r.set_defaults(func=cmd_corpus_report)
     return p
 
 

@@ -37,8 +37,11 @@ MONTHS = {m: i for i, m in enumerate(
 # --- patterns -------------------------------------------------------------
 DTG_LINE = re.compile(
     r"^[ \t]*(?P<prec>[ZOPR]{1,2}(?:[ ][ZOPR])?|NIACT IMMEDIATE|FLASH|IMMEDIATE|PRIORITY|ROUTINE)?[ \t]*"
-    r"(?P<dtg>(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z[ \t]+(?P<mon>[A-Z]{3})[ \t]+(?P<yy>\d{2}))(?:[ ]+[A-Z]{2,4})?[ \t]*$",
+    r"(?P<dtg>(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z[ \t]+(?P<mon>[A-Z]{3})[ \t]+(?P<yy>\d{2}))"
+    r"(?:[ ]+[A-Z]{2,4}|[ ]+Z[A-Z0-9]{2,4}\b[^\n]*)?[ \t]*$",  # "ZDK ALL", "ZFF4" signals (06MINSK641)
     re.M)
+#: Routing line ``DE RUEHNR #4427/01 2941234``: the serial as transmitted.
+DE_LINE = re.compile(r"^[ \t]*DE[ ]+[A-Z]{4,7}[ ]+#(?P<serial>\d{4})\b", re.M)
 FM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>\S.*?)[ \t]*$", re.M)
 _SP = r"[ ]?"
 _LEVEL = (r"(?:T" + _SP + "O" + _SP + "P" + r"[ ]+)?S" + _SP + "E" + _SP + "C" + _SP + "R" + _SP + "E" + _SP + "T"
@@ -350,8 +353,13 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         extra = text[cls.end():max(cls.end(), zone_end)][:1500]  # NOFORN line after SUBJECT (02BOGOTA3281)
         h.classification = parse_classification(cls.group("cls"), extra)
         station, serial = cls.group("station").upper(), cls.group("serial")
-        if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls"), re.I):
-            station = "EFTO " + station  # WikiLeaks ids keep it: 08EFTOLONDON2883
+        if re.search(r"E[ ]?F[ ]?T[ ]?O", cls.group("cls"), re.I) and not cls.group("section"):
+            # WikiLeaks ids keep it (08EFTOLONDON2883) unless a SECTION word
+            # stands between it and the station (09LONDON2622)
+            station = "EFTO " + station
+        de = DE_LINE.search(text, 0, cls.start())
+        if de and len(serial.lstrip("0")) <= 4 and int(de.group("serial")) != int(serial):
+            serial = de.group("serial")  # class line serial mistyped (07NAIROBI4427: NAIROBI 004428)
         if cls.group("section"):
             h.section = re.sub(r"\s+", " ", cls.group("section")).upper()
     else:

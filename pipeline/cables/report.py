@@ -1,0 +1,290 @@
+"""Corpus report: parse every cable of JSONL shards and measure the parser.
+
+Shapes
+------
+``iter_records([Path, ...]) -> Iterator[dict]``: one source record at a time
+from ``*.jsonl`` files or folders of them (never the whole corpus in memory).
+``check_record(rec) -> CableCheck``: one cable parsed (from ``rec["raw"]``
+alone, no file name, so nothing comes from the record's id) and compared
+with the record's own metadata (``id``, ``date``, ``classification``,
+``origin``).  ``CorpusReport.add(check)`` accumulates; ``.summary()`` is the
+JSON form, ``.table()`` the printed one.  ``run_report(paths, limit)`` does
+all three.  A record without ``raw`` or that fails to parse counts as an
+error with its :class:`CableError` reason; nothing is raised for a bad cable.
+
+What is compared (``../shared/corpora/cablegate`` metadata)
+-----------------------------------------------------------
+* ``cable_id`` == ``id``; also as if the text were a drop file named
+  ``<id>.txt`` (the name gives the year only where the text's station and
+  serial agree: partial extracts carry no DTG, so no year);
+* ``date``: the DTG date equals the metadata's calendar day (the metadata
+  time is the archive's time stamp, a few minutes off the DTG: 00ABUDHABI5893
+  ``2000-10-31 08:38`` for DTG ``310838Z``); a cable whose text carries no
+  date (partial extracts, 02ANKARA8852) disagrees with reason
+  ``"no date in text"``, never filled in;
+* classification level: ``CONFIDENTIAL//NOFORN`` -> ``C`` etc.;
+* origin: the station of the FM line (``AMEMBASSY ABU DHABI``) against the
+  metadata's (``Embassy Abu Dhabi``), see :func:`origin_key`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.cables.errors import CableError
+from pipeline.cables.header import parse_header
+from pipeline.cables.markings import parse_marking
+from pipeline.cables.parse import parse_cable
+from pipeline.cables.read import read_cable_bytes
+
+FIELDS = ("cable_id", "date", "level", "origin")
+
+#: Metadata classification -> level (the corpus's eight values).
+META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
+              "CONFIDENTIAL": "C", "CONFIDENTIAL//NOFORN": "C", "SECRET": "S",
+              "SECRET//NOFORN": "S", "TOP SECRET": "TS", "LIMITED OFFICIAL USE": "SBU"}
+
+#: Words before a station name in FM lines and in metadata origins.
+_ORIGIN_PREFIX = re.compile(
+    r"^(?:AMEMBASSY|AMEMB|AMCONSUL|AMCONGEN|AMERICAN CONSULATE|AMERICAN EMBASSY|EMBASSY|CONSULATE(?: GENERAL)?|"
+    r"USMISSION|US MISSION|MISSION|USDEL|USLO|USOFFICE|US OFFICE|AMINTERESTS|US INTERESTS SECTION)[ ]+")
+
+#: A paragraph marking in raw text: at a line start, after an optional
+#: paragraph number (``¶3.``, ``3.``, ``3.A.``, ``A.``).
+RAW_MARKING = re.compile(
+    r"^[ \t]*(?:¶[ ]*)?(?:\d{1,3}(?:\.[A-Za-z0-9]{1,2})*[ ]*[.)]?|[A-Z][.)])?[ \t]*"
+    r"\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)", re.M)
+#: Left-overs that must not stay in paragraph text.
+LEFTOVER = {
+    "page_break": re.compile(r"\b[A-Z][A-Z .]*[ ]0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}\b"),
+    "sipdis": re.compile(r"\bSIPDIS\b"),
+    "header_line": re.compile(r"(?:^|\s)(?:E\.O\.[ ]?\d{5}|TAGS:|SUBJECT:|CLASSIFIED BY:|DECL:)", re.I),
+    "dash_rule": re.compile(r"-{5,}"),
+    "marking": re.compile(r"(?:^|(?<=\s))\((?:U|SBU|C|S|TS|U//FOUO|SBU//NF|[CS]//?NF|[CS]/REL[A-Z ,]*)\)(?=\s+[\"A-Z])"),
+}
+
+
+def iter_records(paths: Iterable[Path | str]) -> Iterator[dict]:
+    """Source records, one at a time, from JSONL files or folders of them
+    (``cables-*.jsonl`` first, else any ``*.jsonl``, sorted).  Raises
+    ``FileNotFoundError`` for a path that does not exist."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(p.glob("cables-*.jsonl")) or sorted(p.glob("*.jsonl"))
+        elif p.exists():
+            files = [p]
+        else:
+            raise FileNotFoundError(f"{p}: no such file or folder")
+        for f in files:
+            with f.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        yield json.loads(line)
+
+
+def origin_key(origin: str | None) -> str | None:
+    """Station key of an origin: ``"AMEMBASSY ABU DHABI"`` and ``"Embassy Abu
+    Dhabi"`` -> ``"ABUDHABI"``; ``"SECSTATE WASHDC"`` and ``"Secretary of
+    State"`` -> ``"STATE"``."""
+    if not origin:
+        return None
+    o = re.sub(r"\s+", " ", origin.upper().replace(",", " ")).strip()
+    if o.startswith("SECSTATE") or o == "SECRETARY OF STATE":
+        return "STATE"
+    o = _ORIGIN_PREFIX.sub("", o)
+    return re.sub(r"[^A-Z]", "", o) or None
+
+
+def origins_agree(ours: str | None, meta: str | None) -> bool:
+    """Keys equal, or one ends with the other (``USMISSION USUN NEW YORK`` /
+    ``USUN New York``; ``AIT TAIPEI`` / ``American Institute Taiwan, Taipei``)."""
+    a, b = origin_key(ours), origin_key(meta)
+    if not a or not b:
+        return a == b
+    return a == b or a.endswith(b) or b.endswith(a)
+
+
+@dataclass
+class CableCheck:
+    """One cable's results: ``disagree`` maps a field to ``(reason, ours,
+    source)``; ``counts`` the paragraph figures; ``examples`` a few
+    ``(kind, excerpt)`` pairs."""
+
+    cable_id: str
+    error: str | None = None
+    disagree: dict[str, tuple[str, object, object]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    examples: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _compare(check: CableCheck, rec: dict, cable) -> None:
+    h = cable.header
+    if h.cable_id != rec.get("id"):
+        check.disagree["cable_id"] = ("no cable id" if h.cable_id is None else "different id", h.cable_id, rec.get("id"))
+    meta_date = rec.get("date")
+    if not h.date:
+        check.disagree["date"] = ("no date in text" if h.dtg is None else "bad DTG", h.dtg, meta_date)
+    elif not meta_date or h.date[:10] != meta_date[:10]:
+        check.disagree["date"] = ("different day", h.date, meta_date)
+    meta_level = META_LEVEL.get((rec.get("classification") or "").upper())
+    if h.classification.level != meta_level:
+        reason = "no classification" if h.classification.level is None else "different level"
+        check.disagree["level"] = (reason, h.classification.level, rec.get("classification"))
+    if not origins_agree(h.origin, rec.get("origin")):
+        check.disagree["origin"] = ("no FM line" if h.origin is None else "different origin", h.origin, rec.get("origin"))
+
+
+def _paragraph_counts(check: CableCheck, text: str, cable) -> None:
+    c = check.counts
+    paras = cable.paragraphs
+    c["paragraphs"] += len(paras)
+    c["paragraphs_marked"] += sum(1 for p in paras if p.marking)
+    c["empty_paragraphs"] += sum(1 for p in paras if not p.text.strip())
+    starts = [(p.start, p.end, p.marking) for p in paras]
+    for m in RAW_MARKING.finditer(text):
+        if parse_marking(m.group("m"))[0] is None:
+            continue
+        c["raw_markings"] += 1
+        pos = m.start("m")
+        if not any(s <= pos < min(e, s + len(m.group(0)) + 2) and mk for s, e, mk in starts):
+            c["raw_markings_missed"] += 1
+            if len(check.examples) < 5:
+                check.examples.append(("marking_missed", text[m.start():m.start() + 80].strip()))
+    for p in paras:
+        for kind, pat in LEFTOVER.items():
+            hit = pat.search(p.text)
+            if hit:
+                c[f"text_{kind}"] += 1
+                if len(check.examples) < 8:
+                    check.examples.append((f"text_{kind}", p.text[max(0, hit.start() - 30):hit.end() + 30]))
+    h = cable.header
+    c["no_body"] += not paras
+    c["no_subject"] += not h.subject
+    c["no_tags"] += not h.tags
+    c["no_date"] += not h.date
+
+
+def check_record(rec: dict) -> CableCheck:
+    """Parse one source record and compare it with its metadata."""
+    check = CableCheck(cable_id=str(rec.get("id")))
+    raw = rec.get("raw")
+    if not raw:
+        check.error = "no raw text in record"
+        return check
+    try:
+        text = read_cable_bytes(raw.encode("utf-8"), None)
+        cable = parse_cable(text)
+    except CableError as err:
+        check.error = err.reason
+        return check
+    _compare(check, rec, cable)
+    if "cable_id" in check.disagree:
+        # as in a drop, where the file is named by its id: the name gives the
+        # year only when the text's station and serial agree with it
+        named = parse_header(text, f"{rec.get('id')}.txt").header.cable_id
+        check.counts["cable_id_named_agree"] += named == rec.get("id")
+    else:
+        check.counts["cable_id_named_agree"] += 1
+    _paragraph_counts(check, text, cable)
+    return check
+
+
+@dataclass
+class CorpusReport:
+    """Accumulated figures; ``disagreements`` lists every disagreement."""
+
+    cables: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    agree: Counter = field(default_factory=Counter)
+    counts: Counter = field(default_factory=Counter)
+    disagreements: list[dict] = field(default_factory=list)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, check: CableCheck) -> None:
+        self.cables += 1
+        if check.error:
+            self.errors.append((check.cable_id, check.error))
+            return
+        for f in FIELDS:
+            if f in check.disagree:
+                reason, ours, src = check.disagree[f]
+                self.disagreements.append({"id": check.cable_id, "field": f, "reason": reason,
+                                           "ours": ours, "source": src})
+            else:
+                self.agree[f] += 1
+        self.counts.update(check.counts)
+        for kind, ex in check.examples:
+            lst = self.examples.setdefault(kind, [])
+            if len(lst) < 10:
+                lst.append(f"{check.cable_id}: {ex}")
+
+    def summary(self) -> dict:
+        """JSON-ready figures, every disagreement included."""
+        n = self.cables or 1
+        reasons: dict[str, Counter] = {f: Counter() for f in FIELDS}
+        for d in self.disagreements:
+            reasons[d["field"]][d["reason"]] += 1
+        return {
+            "cables": self.cables,
+            "errors": [{"id": i, "reason": r} for i, r in self.errors],
+            "agreement": {f: {"agree": self.agree[f], "rate": round(self.agree[f] / n, 5),
+                              "disagree_by_reason": dict(reasons[f])} for f in FIELDS},
+            "cable_id_with_file_name": {"agree": self.counts["cable_id_named_agree"],
+                                        "rate": round(self.counts["cable_id_named_agree"] / n, 5)},
+            "paragraphs": {k: self.counts[k] for k in (
+                "paragraphs", "paragraphs_marked", "raw_markings", "raw_markings_missed", "empty_paragraphs")},
+            "leftovers_in_text": {k: self.counts[f"text_{k}"] for k in LEFTOVER},
+            "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "date")},
+            "disagreements": self.disagreements,
+            "examples": self.examples,
+        }
+
+    def table(self, show: int = 10) -> str:
+        """The printed report: figures, then up to ``show`` examples per kind."""
+        s = self.summary()
+        n = self.cables or 1
+        out = [f"cables                                {self.cables}",
+               f"parse errors                          {len(self.errors)}"]
+        for f in FIELDS:
+            a = s["agreement"][f]
+            why = ", ".join(f"{k} {v}" for k, v in a["disagree_by_reason"].items())
+            out.append(f"{f + ' agrees with metadata':<38}{a['agree']:>6}  {100 * a['agree'] / n:6.2f}%  {why}")
+        a = s["cable_id_with_file_name"]
+        out.append(f"{'  ... named <id>.txt as in a drop':<38}{a['agree']:>6}  {100 * a['rate']:6.2f}%")
+        p = s["paragraphs"]
+        out += [f"paragraphs                            {p['paragraphs']:>6}",
+                f"  with a marking                      {p['paragraphs_marked']:>6}  "
+                f"{100 * p['paragraphs_marked'] / max(1, p['paragraphs']):6.2f}%",
+                f"raw paragraph markings                {p['raw_markings']:>6}",
+                f"  not a paragraph's marking           {p['raw_markings_missed']:>6}",
+                f"empty paragraphs                      {p['empty_paragraphs']:>6}"]
+        for k, v in s["leftovers_in_text"].items():
+            out.append(f"{'paragraphs with ' + k.replace('_', ' '):<38}{v:>6}")
+        for k, v in s["cables_without"].items():
+            out.append(f"{'cables with no ' + k:<38}{v:>6}")
+        if show:
+            for f in FIELDS:
+                rows = [d for d in self.disagreements if d["field"] == f][:show]
+                for d in rows:
+                    out.append(f"  [{f}] {d['id']}: {d['reason']} (ours {d['ours']!r}, source {d['source']!r})")
+            for kind, lst in self.examples.items():
+                for ex in lst[:show]:
+                    out.append(f"  [{kind}] {ex[:160]}")
+            for i, r in self.errors[:show]:
+                out.append(f"  [error] {i}: {r}")
+        return "\n".join(out)
+
+
+def run_report(paths: Iterable[Path | str], limit: int | None = None) -> CorpusReport:
+    """Stream the records of ``paths`` through :func:`check_record`."""
+    report = CorpusReport()
+    for k, rec in enumerate(iter_records(paths)):
+        if limit is not None and k >= limit:
+            break
+        report.add(check_record(rec))
+    return report
