@@ -86,6 +86,8 @@ class CableHeader:
     ``"IMMEDIATE"``, ``"ROUTINE"``, ``"FLASH"``, ``"NIACT IMMEDIATE"``).
     ``origin`` is the FM line's addressee (``"AMEMBASSY PHNOM PENH"``);
     ``to``/``info`` are addressees with routing indicators and serials removed.
+    ``summary``/``comment`` join the text of the paragraphs whose ``zone`` is
+    ``"summary"``/``"comment"`` (``None`` when there are none).
     """
 
     cable_id: str | None = None
@@ -103,6 +105,8 @@ class CableHeader:
     references: list[Reference] = field(default_factory=list)
     classified_by: ClassifiedBy | None = None
     signer: str | None = None
+    summary: str | None = None
+    comment: str | None = None
 
 
 @dataclass

@@ -32,6 +32,9 @@ def parse_cable(text: str, source_path: str | None = None) -> Cable:
         raise CableError(source_path, "no cable header found")
     body = parse_body(text, hp.body_start)
     hp.header.signer = body.signer
+    for zone in ("summary", "comment"):
+        texts = [p.text for p in body.paragraphs if p.zone == zone and p.text]
+        setattr(hp.header, zone, " ".join(texts) or None)
     warnings = hp.warnings + body.warnings
     if not body.paragraphs:
         warnings.append("no body paragraphs")

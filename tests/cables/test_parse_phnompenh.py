@@ -97,3 +97,10 @@ def test_hash_of_raw_bytes():
     from cable_helpers import cable_path
 
     assert parsed(CID).source_sha256 == hashlib.sha256(cable_path(CID).read_bytes()).hexdigest()
+
+
+def test_summary_and_comment_exposed_on_header():
+    h, paras = parsed(CID).header, parsed(CID).paragraphs
+    assert h.summary == paras[0].text  # "¶1. (SBU) Summary. ... End Summary."
+    assert h.summary.startswith("Summary. Royal Government of Cambodia anti-TIP contacts")
+    assert h.comment == " ".join(p.text for p in paras[11:13] if p.zone == "comment")
