@@ -33,7 +33,7 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         "",
         DESCRIPTIONS.get(task, ""),
         "",
-        f"- Trained: {metrics['trained_at']} ({metrics['train_seconds']:.0f} s incl. embedding)",
+        f"- Trained: {metrics['trained_at']} ({metrics['train_seconds']:.0f} s on 2 CPU cores, embeddings read from the on-disk cache where present)",
         f"- Base encoder: {enc['name']} (package {enc.get('package')} {enc['version']}, "
         f"weights sha256 {enc.get('weights_sha256', '?')[:16]}...), frozen; mean pooling, L2-normalised, "
         f"paragraphs over 254 word pieces split into chunks whose vectors are averaged",
@@ -59,7 +59,7 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         "",
         "Per-label precision / recall / F1 of this head and of baselines trained and scored on the same "
         "paragraphs (cue rule: cue phrases of LABELING.md; bag-of-words LR: tf-idf 1-2 grams + "
-        "logistic regression, balanced class weights; majority: the most frequent training label).",
+        "logistic regression, balanced class weights; majority: the most frequent label of the training cables, before any class balancing).",
         "",
         table(metrics["results"]),
     ]

@@ -114,3 +114,10 @@ def _check_compatible(task: str, head: TaskHead, encoder: Encoder) -> None:
     sha = head.encoder.get("weights_sha256")
     if sha and sha != encoder.info()["weights_sha256"]:
         log.warning("%s head was trained on other encoder weights (sha256 %s...)", task, sha[:12])
+
+
+def classify_jsonl(input_path, output_path, classifier=None, batch_size: int = 32, block: int = 512) -> int:
+    """Classify a ``{"id", "text"}`` JSON Lines file; see :func:`.jsonl.classify_jsonl`."""
+    from .jsonl import classify_jsonl as run
+
+    return run(input_path, output_path, classifier=classifier, batch_size=batch_size, block=block)

@@ -35,6 +35,7 @@ from pipeline.records import SENSITIVITY_LABELS
 from . import card as card_mod
 from .baselines import CUES, BowBaseline, cue_rule, majority
 from .data import (
+    REPO_ROOT,
     DEFAULT_CORPUS,
     DEFAULT_LABELS,
     DEFAULT_SPLITS,
@@ -59,6 +60,14 @@ log = logging.getLogger(__name__)
 SENS_CAP = 3000
 #: Cap of the sensitivity evaluation sample drawn from test cables.
 TEST_CAP = 2000
+
+
+def _show(path: Path) -> str:
+    """``path`` relative to the repository when inside it (cards stay portable)."""
+    try:
+        return str(Path(path).resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _check_disjoint(train: list[Example], evalset: list[Example]) -> None:
@@ -127,7 +136,11 @@ def _fit_and_score(
     return head, selection, Xev, head.predict(Xev)
 
 
-def _baselines(task: str, train: list[Example], evalset: list[Example], labels: list[Any], seed: int) -> dict[str, Any]:
+def _baselines(
+    task: str, train: list[Example], evalset: list[Example], labels: list[Any], seed: int, prior: list[Any]
+) -> dict[str, Any]:
+    """Cue rule (binary tasks), bag-of-words LR, and the majority of ``prior``
+    (the training labels in their natural mix, before any balancing)."""
     texts = [e.text for e in evalset]
     y_ev = [e.label for e in evalset]
     out: dict[str, Any] = {}
@@ -135,7 +148,7 @@ def _baselines(task: str, train: list[Example], evalset: list[Example], labels: 
         out["cue rule"] = report(y_ev, cue_rule(texts, task), labels)
     bow = BowBaseline(seed).fit([e.text for e in train], [e.label for e in train])
     out["bag-of-words LR"] = report(y_ev, bow.predict(texts), labels)
-    out["majority"] = report(y_ev, majority([e.label for e in train], len(evalset)), labels)
+    out["majority"] = report(y_ev, majority(prior, len(evalset)), labels)
     return out
 
 
@@ -172,15 +185,17 @@ def train_task(
         train = labelled_examples(ds, task, splits["train"])
         evalset = labelled_examples(ds, task, splits["dev"])
         labels: list[Any] = [False, True]
+        prior = [e.label for e in train]
         eval_name = "held-out dev cables (labelled paragraphs)"
         data = {
-            "source": ", ".join(str(p) for p in paths) + " (labels of LABELING.md)",
+            "source": ", ".join(_show(p) for p in paths) + " (labels of LABELING.md)",
             "split": f"{splits_path.name}: train on paragraphs of 'train' cables, evaluate on paragraphs of 'dev' cables",
             "notes": [],
         }
     else:
         corpus_dir = Path(corpus_dir or DEFAULT_CORPUS)
         pool, train_stats = corpus_examples(corpus_dir, splits["train"])
+        prior = [e.label for e in pool]
         train = balanced_sample(pool, sens_cap, seed)
         test_pool, test_stats = corpus_examples(corpus_dir, splits["test"])
         evalset = random_sample(test_pool, test_cap, seed)
@@ -200,7 +215,7 @@ def train_task(
     log.info("%s: %d training, %d evaluation paragraphs", task, len(train), len(evalset))
     head, selection, Xev, pred = _fit_and_score(task, encoder, train, evalset, labels, cache_dir, seed)
     y_ev = [e.label for e in evalset]
-    results = {"encoder head": report(y_ev, pred, labels), **_baselines(task, train, evalset, labels, seed)}
+    results = {"encoder head": report(y_ev, pred, labels), **_baselines(task, train, evalset, labels, seed, prior)}
     if task in ("commitment", "doubt"):
         for sample in ("random", "enriched"):
             idx = [i for i, e in enumerate(evalset) if e.sample == sample]
@@ -219,7 +234,7 @@ def train_task(
                 "note": f"The {len(lab_dev)} marked paragraphs of dev cables in the labelled set (levels as labelled by hand).",
                 "results": {
                     "encoder head": report([e.label for e in lab_dev], head.predict(Xl), labels),
-                    "majority": report([e.label for e in lab_dev], majority([e.label for e in train], len(lab_dev)), labels),
+                    "majority": report([e.label for e in lab_dev], majority(prior, len(lab_dev)), labels),
                 },
             }
     data.update(

@@ -1,0 +1,115 @@
+"""Parts that need no encoder: markings, heads on disk, registry, baselines,
+metrics, threshold choice."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.classify.baselines import cue_rule
+from pipeline.classify.fit import HeadConfig, best_threshold, train_head
+from pipeline.classify.heads import HeadFileError, TaskHead
+from pipeline.classify.markings import strip_leading_marking
+from pipeline.classify.metrics import report
+from pipeline.classify import registry
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("(C) The Minister said", "The Minister said"),
+        ("(S//NF) The Minister said", "The Minister said"),
+        ("(SBU) (U) Text", "Text"),
+        ("(U//FOUO) Text", "Text"),
+        ("(C/REL GBR, AUS) Text", "Text"),
+        ("(c) a list item", "(c) a list item"),
+        ("(Continued) text", "(Continued) text"),
+        ("Text (C) in the middle", "Text (C) in the middle"),
+    ],
+)
+def test_strip_leading_marking(text, want):
+    assert strip_leading_marking(text) == want
+
+
+def _head(task="doubt", kind="binary", labels=(False, True), n_out=1):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 384)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int) if n_out == 1 else rng.integers(0, n_out, 60)
+    module = train_head(X, y, n_out, HeadConfig(epochs=20))
+    head = TaskHead(task, kind, list(labels), module, 384, threshold=0.4,
+                    encoder={"name": "sentence-transformers/all-MiniLM-L6-v2"})
+    return head, X
+
+
+def test_head_save_load_round_trip(tmp_path):
+    head, X = _head()
+    head.save(tmp_path)
+    back = TaskHead.load(tmp_path)
+    np.testing.assert_allclose(back.predict_proba(X), head.predict_proba(X), atol=1e-7)
+    assert back.threshold == 0.4 and back.labels == [False, True]
+    assert (tmp_path / "head.safetensors").stat().st_size < 10_000
+    with pytest.raises(ValueError):
+        head.predict_proba(X[:, :10])
+
+
+def test_head_files_missing_or_inconsistent(tmp_path):
+    with pytest.raises(HeadFileError, match="missing"):
+        TaskHead.load(tmp_path)
+    head, _ = _head()
+    head.save(tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    meta["hidden"] = 16
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(HeadFileError, match="do not match"):
+        TaskHead.load(tmp_path)
+
+
+def test_registry_publish_default_and_env(tmp_path, monkeypatch):
+    with pytest.raises(registry.ModelNotFound):
+        registry.load_default("doubt", tmp_path)
+    head, X = _head()
+    p1 = registry.publish(head, {"x": 1}, "# card\n", tmp_path)
+    head2, _ = _head()
+    p2 = registry.publish(head2, {"x": 2}, "# card\n", tmp_path, make_default=False)
+    assert (p1.name, p2.name) == ("v1", "v2")
+    assert registry.list_versions("doubt", tmp_path) == ["v1", "v2"]
+    assert (tmp_path / "doubt" / "DEFAULT").read_text().strip() == "v1"
+    for name in ("head.safetensors", "meta.json", "metrics.json", "MODEL_CARD.md"):
+        assert (p1 / name).is_file()
+    monkeypatch.setenv("CABLES_MODELS_DIR", str(tmp_path))
+    assert registry.resolve_models_dir() == tmp_path
+    assert registry.load_default("doubt").extra["version"] == "v1"
+    registry.set_default("doubt", "v2")
+    assert registry.load_default("doubt").extra["version"] == "v2"
+    with pytest.raises(ValueError, match="unknown task"):
+        registry.load_default("mood")
+
+
+def test_shipped_models_are_small_and_complete():
+    root = registry.REPO_ROOT / "models"
+    for task in registry.TASKS:
+        folder = root / task / registry.default_version(task, root)
+        for name in ("head.safetensors", "meta.json", "metrics.json", "MODEL_CARD.md"):
+            assert (folder / name).is_file(), folder / name
+        assert (folder / "head.safetensors").stat().st_size < 1_000_000
+        metrics = json.loads((folder / "metrics.json").read_text())
+        assert {"encoder head", "bag-of-words LR", "majority"} <= set(metrics["results"])
+        assert "macro-F1" in (folder / "MODEL_CARD.md").read_text()
+
+
+def test_cue_rule_and_metrics():
+    texts = ["The Minister agreed to raise the issue.", "It is unclear whether it passes.", "He left."]
+    assert cue_rule(texts, "commitment").tolist() == [True, False, False]
+    assert cue_rule(texts, "doubt").tolist() == [False, True, False]
+    rep = report([True, False, True], [True, True, False], [False, True])
+    assert rep["per_label"]["True"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert rep["macro_f1"] == 0.25 and rep["n"] == 3
+
+
+def test_best_threshold():
+    y = np.array([0, 0, 0, 1, 1, 1])
+    p = np.array([0.1, 0.2, 0.3, 0.35, 0.8, 0.9])
+    t = best_threshold(y, p)
+    assert 0.3 < t <= 0.35
