@@ -1,6 +1,8 @@
 """The ``cables`` command: one sub-command per user task.
 
     cables annotate DROP --out FILE      annotate a drop (Prefect flow annotate-drop)
+    cables annotate DROP --out-dir DIR   ledger-backed run: only new or changed cables
+    cables status DIR                    the ledger of such a folder
     cables parse PATH... [--out FILE]    parse only, JSON Lines of header + paragraphs
     cables classify --input P --output Q classify {"id","text"} lines
     cables train [--task T] [--labels F...]  retrain the classifiers
@@ -35,27 +37,58 @@ def _setup_logging(verbosity: int) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
 
 
+def _summary_json(summary) -> str:
+    return json.dumps(
+        {
+            "run_id": summary.run_id,
+            "output": summary.output,
+            "cables_found": summary.cables_found,
+            "cables_written": summary.cables_written,
+            "skipped": summary.skipped,
+            "paragraphs": summary.paragraphs,
+            "failed": [{"path": f.path, "reason": f.reason} for f in summary.failures],
+            "seconds": summary.seconds,
+        }
+    )
+
+
 def cmd_annotate(args: argparse.Namespace) -> int:
     if not args.drop.is_dir():  # fail before Prefect starts its server
         raise FileNotFoundError(f"{args.drop}: not a folder")
     from pipeline.flows.annotate import annotate_drop
 
-    summary = annotate_drop(str(args.drop), str(args.out), chunk_cables=args.chunk, progress=not args.no_progress)
-    for f in summary.failures:
-        log.warning("failed: %s: %s", f.path, f.reason)
-    print(
-        json.dumps(
-            {
-                "out": summary.out,
-                "cables_found": summary.cables_found,
-                "cables_written": summary.cables_written,
-                "paragraphs": summary.paragraphs,
-                "failed": [{"path": f.path, "reason": f.reason} for f in summary.failures],
-                "seconds": summary.seconds,
-            }
-        )
+    summary = annotate_drop(
+        str(args.drop),
+        out=str(args.out) if args.out else None,
+        out_dir=str(args.out_dir) if args.out_dir else None,
+        chunk_cables=args.chunk,
+        workers=args.workers,
+        progress=not args.no_progress,
     )
+    for f in summary.failures:
+        log.warning("quarantined: %s: %s", f.path, f.reason)
+    print(_summary_json(summary))
     return 1 if (args.strict and summary.failures) else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.store.ledger import LEDGER_FILE, Ledger
+
+    if not (args.out_dir / LEDGER_FILE).exists():
+        raise FileNotFoundError(f"{args.out_dir}: no ledger ({LEDGER_FILE}) in this folder")
+    with Ledger(args.out_dir) as ledger:
+        rows = ledger.entries()
+        runs = ledger.runs()
+    if args.json:
+        print(json.dumps({"runs": runs, "cables": rows}, indent=2))
+        return 0
+    print(f"{'status':<12}{'cable_id':<24}{'output_file':<48}{'source':<40}error")
+    for r in rows:
+        print(f"{r['status']:<12}{(r['cable_id'] or '-'):<24}{(r['output_file'] or '-'):<48}"
+              f"{r['source_path'][-39:]:<40}{r['error'] or ''}")
+    done = sum(r["status"] == "annotated" for r in rows)
+    print(f"{len(runs)} runs; {done} cables annotated, {len(rows) - done} quarantined")
+    return 0
 
 
 def _iter_paths(paths: list[Path]):
@@ -143,12 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser("annotate", help="annotate a drop of cables into JSON Lines (Prefect flow annotate-drop)")
-    a.add_argument("drop", type=Path, help="folder of cable files (*.txt)")
-    a.add_argument("--out", type=Path, required=True, help="output JSON Lines file (written atomically)")
+    a.add_argument("drop", type=Path, help="folder of cable files (*.txt, *.html)")
+    dest = a.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--out", type=Path, help="write every cable to this JSON Lines file (atomically)")
+    dest.add_argument(
+        "--out-dir", type=Path,
+        help="ledger-backed run: only new or changed cables, into OUT_DIR/<UTC time>-<run id>.jsonl",
+    )
     a.add_argument("--chunk", type=int, default=None, help="cables per batch (default from configs/pipeline.toml)")
+    a.add_argument("--workers", type=int, default=2, help="batches in flight at once (default 2)")
     a.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    a.add_argument("--strict", action="store_true", help="exit 1 if any cable was skipped")
+    a.add_argument("--strict", action="store_true", help="exit 1 if any cable was quarantined")
     a.set_defaults(func=cmd_annotate)
+
+    st = sub.add_parser("status", help="print the ledger of a ledger-backed output folder")
+    st.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    st.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    st.set_defaults(func=cmd_status)
 
     s = sub.add_parser("parse", help="parse cables (no models) and print JSON Lines of header + paragraphs")
     s.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="cable files or folders")

@@ -214,6 +214,8 @@ class Provenance:
 
     ``models`` maps a model role (``"spacy"``, ``"encoder"``, ``"commitment"``,
     ``"doubt"``, ``"sensitivity"``) to ``{"name": ..., "version": ...}``.
+    ``supersedes`` names the earlier record of the same source path when its
+    bytes changed: ``{"source_sha256", "cable_id", "output_file"}``.
     """
 
     source_path: str
@@ -221,6 +223,7 @@ class Provenance:
     pipeline_version: str
     models: dict[str, dict[str, str]]
     annotated_at: str | None = None
+    supersedes: dict[str, str | None] | None = None
 
 
 @dataclass

@@ -6,6 +6,7 @@ benchmark and tests call them directly, so every path runs the same code.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -40,6 +41,18 @@ def discover(drop: Path) -> list[Path]:
         raise FileNotFoundError(f"{drop}: not a folder")
     found = {p for g in CABLE_GLOBS for p in drop.rglob(g) if p.is_file()}
     return sorted(found)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of the file's bytes, read in 1 MiB blocks; ``""`` if unreadable."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
 
 
 def parse_many(paths: list[Path]) -> tuple[list[Cable], list[ParseFailure]]:

@@ -22,11 +22,14 @@ class AtomicJsonlWriter:
     ``write(obj)`` serialises ``obj`` (a JSON-able dict) with
     ``ensure_ascii=False`` as one UTF-8 line.  Leaving the ``with`` block
     normally fsyncs and renames; leaving it by an exception discards the
-    partial output.  Raises ``OSError`` when the folder cannot be written.
+    partial output.  With ``commit=False`` a clean close keeps the finished
+    temporary file at :attr:`part_path` for the caller to move (the ledger's
+    commit protocol) or :meth:`discard`.  Raises ``OSError`` when the folder cannot be written.
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], commit: bool = True):
         self.path = Path(path)
+        self.commit = commit
         self.count = 0
         self._tmp: Path | None = None
         self._fh: IO[str] | None = None
@@ -37,6 +40,17 @@ class AtomicJsonlWriter:
         self._tmp = Path(tmp)
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self
+
+    @property
+    def part_path(self) -> Path:
+        """The temporary file (kept after a clean close when ``commit=False``)."""
+        assert self._tmp is not None
+        return self._tmp
+
+    def discard(self) -> None:
+        """Delete the kept temporary file of a ``commit=False`` writer."""
+        if self._tmp is not None and self._tmp.exists():
+            self._tmp.unlink()
 
     def write(self, obj: dict[str, Any]) -> None:
         """Append one record as a JSON line."""
@@ -56,8 +70,8 @@ class AtomicJsonlWriter:
                 self._fh.flush()
                 os.fsync(self._fh.fileno())
             self._fh.close()
-            if exc_type is None:
+            if exc_type is None and self.commit:
                 os.replace(self._tmp, self.path)
         finally:
-            if self._tmp.exists():
+            if self._tmp.exists() and (exc_type is not None or self.commit):
                 self._tmp.unlink()

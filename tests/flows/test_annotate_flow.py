@@ -14,7 +14,7 @@ from pipeline.schema import validate_record
 LAYOUT_SAMPLES = [
     "07PHNOMPENH1308.txt",  # five-line preamble, then VZCZC routing
     "00ATHENS1917.txt",  # short FM/TO header, all caps
-    "09ANKARA71.txt",  # site-text layout with VZCZC routing
+    "07ANKARA2174.txt",  # site-text layout with VZCZC routing
 ]
 
 
@@ -57,7 +57,7 @@ def test_records_are_valid_and_complete(flow_run):
         for p in rec["paragraphs"]:
             assert p["predictions"] is not None
             assert abs(sum(p["predictions"]["sensitivity"]["scores"].values()) - 1) < 1e-4
-    assert sorted(r["cable_id"] for r in records) == ["00ATHENS1917", "07PHNOMPENH1308", "09ANKARA71"]
+    assert sorted(r["cable_id"] for r in records) == ["00ATHENS1917", "07ANKARA2174", "07PHNOMPENH1308"]
 
 
 def test_phnompenh_record(flow_run):
