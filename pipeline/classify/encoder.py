@@ -104,7 +104,11 @@ class Encoder:
     ``Encoder(path=None, num_threads=2)`` loads tokenizer and model from
     ``path`` (default: the packaged copy) with ``local_files_only=True``.
     Raises :class:`EncoderUnavailable` when they cannot be loaded.
+    ``show_progress``: draw a bar for long encodings (the flow, which has its
+    own per-cable bar, turns it off).
     """
+
+    show_progress: bool = True
 
     def __init__(self, path: Path | str | None = None, num_threads: int | None = 2):
         import torch
@@ -171,7 +175,7 @@ class Encoder:
         pad = self.tokenizer.pad_token_id
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         bar = None
-        if len(chunks) > PROGRESS_MIN_CHUNKS:
+        if self.show_progress and len(chunks) > PROGRESS_MIN_CHUNKS:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(chunks), desc="encoding", unit="chunk", leave=False)

@@ -78,7 +78,9 @@ class RunSummary:
 @lru_cache(maxsize=1)
 def shared_classifier() -> ParagraphClassifier:
     """The process-wide classifier (the encoder loads once, ~2 s)."""
-    return ParagraphClassifier.load()
+    clf = ParagraphClassifier.load()
+    clf.encoder.show_progress = False  # the flow shows one bar per cable instead
+    return clf
 
 
 def model_versions() -> dict[str, dict[str, str]]:
