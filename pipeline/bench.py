@@ -79,7 +79,8 @@ def run_bench(drop: Path, limit: int | None = None) -> BenchReport:
     Raises ``FileNotFoundError`` if ``drop`` is not a folder.
     """
     from pipeline.flows import stages
-    from pipeline.flows.annotate import annotate_drop, shared_classifier
+    from pipeline.flows.annotate import annotate_drop
+    from pipeline.flows.models import shared_classifier
     from pipeline.nlp.build import shared_nlp
     from pipeline.nlp.entities import extract_entities
 

@@ -2,6 +2,7 @@
 
     cables annotate DROP --out FILE      annotate a drop (Prefect flow annotate-drop)
     cables annotate DROP --out-dir DIR   ledger-backed run: only new or changed cables
+    cables serve --drop D --out DIR --every 10m   the same on a schedule (Prefect deployment)
     cables status DIR                    the ledger of such a folder
     cables parse PATH... [--out FILE]    parse only, JSON Lines of header + paragraphs
     cables classify --input P --output Q classify {"id","text"} lines
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pipeline.env  # noqa: F401  (must run before transformers/prefect import)
 from pipeline import __version__
-from pipeline.config import REPO_ROOT
+from pipeline.config import REPO_ROOT, load_config
 
 log = logging.getLogger("pipeline.cli")
 
@@ -33,7 +34,7 @@ def _setup_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # Third-party loggers stay at WARNING unless -vv.
-    for noisy in ("prefect", "httpx", "urllib3", "datasets", "transformers"):
+    for noisy in ("prefect", "httpx", "urllib3", "datasets", "transformers", "distributed"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
 
 
@@ -56,8 +57,13 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if not args.drop.is_dir():  # fail before Prefect starts its server
         raise FileNotFoundError(f"{args.drop}: not a folder")
     from pipeline.flows.annotate import annotate_drop
+    from pipeline.flows.runners import task_runner
 
-    summary = annotate_drop(
+    flow_cfg = load_config()["flow"]
+    runner = args.runner or flow_cfg["runner"]
+    address = args.address or flow_cfg["address"] or None
+    flow = annotate_drop.with_options(task_runner=task_runner(runner, address, args.workers))
+    summary = flow(
         str(args.drop),
         out=str(args.out) if args.out else None,
         out_dir=str(args.out_dir) if args.out_dir else None,
@@ -69,6 +75,18 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         log.warning("quarantined: %s: %s", f.path, f.reason)
     print(_summary_json(summary))
     return 1 if (args.strict and summary.failures) else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not args.drop.is_dir():
+        raise FileNotFoundError(f"{args.drop}: not a folder")
+    from pipeline.flows.serve import serve_drop
+
+    flow_cfg = load_config()["flow"]
+    serve_drop(args.drop, args.out, every=args.every, cron=args.cron,
+               runner=args.runner or flow_cfg["runner"], address=args.address or flow_cfg["address"] or None,
+               workers=args.workers)
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -167,6 +185,14 @@ def cmd_corpus_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _runner_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=2, help="batches in flight / Dask workers (default 2)")
+    p.add_argument("--runner", choices=("thread", "dask"), default=None,
+                   help="where tasks run: threads here (default) or a Dask cluster")
+    p.add_argument("--address", default=None,
+                   help="Dask scheduler address (tcp://host:8786); none starts a local cluster")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cables`` command."""
     p = argparse.ArgumentParser(prog="cables", description="NLP extraction pipeline for diplomatic cables.")
@@ -184,10 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="ledger-backed run: only new or changed cables, into OUT_DIR/<UTC time>-<run id>.jsonl",
     )
     a.add_argument("--chunk", type=int, default=None, help="cables per batch (default from configs/pipeline.toml)")
-    a.add_argument("--workers", type=int, default=2, help="batches in flight at once (default 2)")
+    _runner_args(a)
     a.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     a.add_argument("--strict", action="store_true", help="exit 1 if any cable was quarantined")
     a.set_defaults(func=cmd_annotate)
+
+    sv = sub.add_parser("serve", help="serve annotate-drop on a schedule (Prefect deployment); Ctrl-C stops")
+    sv.add_argument("--drop", type=Path, required=True, help="folder where new cables arrive")
+    sv.add_argument("--out", type=Path, required=True, help="output folder (ledger + one JSONL file per run)")
+    when = sv.add_mutually_exclusive_group(required=True)
+    when.add_argument("--every", help="interval between runs: 30s, 10m, 2h, 1d")
+    when.add_argument("--cron", help='cron schedule in UTC, e.g. "*/10 * * * *"')
+    _runner_args(sv)
+    sv.set_defaults(func=cmd_serve)
 
     st = sub.add_parser("status", help="print the ledger of a ledger-backed output folder")
     st.add_argument("out_dir", type=Path, metavar="OUT_DIR")

@@ -21,9 +21,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "exclude": ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"],
         "batch_size": 64,
         "max_chars": 100000,
+        "max_paragraph_chars": 200000,
     },
-    "classify": {"batch_size": 32, "threshold": 0.5},
-    "flow": {"name": "annotate-drop", "chunk_cables": 64},
+    "classify": {"batch_size": 32, "threshold": 0.5, "max_chars": 20000},
+    "flow": {"name": "annotate-drop", "chunk_cables": 64, "runner": "thread", "address": ""},
 }
 
 

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import heapq
 import logging
-import threading
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -37,8 +35,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
-from pipeline.classify.predict import ParagraphClassifier
 from pipeline.config import load_config
+from pipeline.flows import models as loaded
 from pipeline.flows import stages
 from pipeline.nlp.build import shared_nlp
 from pipeline.nlp.entities import extract_entities
@@ -48,12 +46,6 @@ from pipeline.store.ledger import Ledger, LedgerEntry, utc_now
 from pipeline.store.lock import FolderLock
 
 log = logging.getLogger(__name__)
-
-# One model object per process, used by one thread at a time: spaCy and
-# torch objects are not documented as safe for concurrent calls.
-_NER_LOCK = threading.Lock()
-_CLS_LOCK = threading.Lock()
-
 
 @dataclass
 class RunSummary:
@@ -75,27 +67,6 @@ class RunSummary:
     seconds: float = 0.0
 
 
-@lru_cache(maxsize=1)
-def shared_classifier() -> ParagraphClassifier:
-    """The process-wide classifier (the encoder loads once, ~2 s)."""
-    clf = ParagraphClassifier.load()
-    clf.encoder.show_progress = False  # the flow shows one bar per cable instead
-    return clf
-
-
-def model_versions() -> dict[str, dict[str, str]]:
-    """Name and version of every model a record depends on (provenance)."""
-    nlp = shared_nlp()
-    versions = {
-        "spacy": {
-            "name": f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}",
-            "version": str(nlp.meta.get("version", "?")),
-        }
-    }
-    versions.update(shared_classifier().versions())
-    return versions
-
-
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(drop: str) -> list[Path]:
     """Every cable file in the drop."""
@@ -113,16 +84,17 @@ def ner_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[list
     """Entities for every paragraph of the chunk, in reading order."""
     cables = parsed[0]
     years = [(c.header.cable_id or "")[:2] or None for c in cables for _ in c.paragraphs]
-    with _NER_LOCK:
+    with loaded.NER_LOCK:
         return extract_entities(shared_nlp(), stages.paragraph_texts(cables), years=years)
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def classify_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[ParagraphPredictions]:
     """Commitment, doubt and sensitivity for every paragraph of the chunk."""
-    batch = int(load_config()["classify"]["batch_size"])
-    with _CLS_LOCK:
-        return shared_classifier().predict(stages.paragraph_texts(parsed[0]), batch_size=batch)
+    cfg = load_config()["classify"]
+    texts = [stages.classify_view(t, int(cfg["max_chars"])) for t in stages.paragraph_texts(parsed[0])]
+    with loaded.CLASSIFY_LOCK:
+        return loaded.shared_classifier().predict(texts, batch_size=int(cfg["batch_size"]))
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
@@ -198,7 +170,7 @@ def _run_chunks(
     progress: bool, supersedes: dict[str, dict],
 ) -> list[LedgerEntry]:
     """Annotate ``paths`` chunk by chunk into ``writer``; return ledger entries."""
-    models = model_versions()
+    models = loaded.model_versions()
     entries: list[LedgerEntry] = []
     labels: Counter = Counter()
     least = _LeastConfident()

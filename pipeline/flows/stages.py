@@ -15,6 +15,7 @@ from pathlib import Path
 import pipeline
 from pipeline.cables.errors import CableError
 from pipeline.cables.parse import parse_file
+from pipeline.config import load_config
 from pipeline.records import AnnotatedParagraph, Cable, CableRecord, Entity, ParagraphPredictions, Provenance
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,27 @@ def paragraph_texts(cables: list[Cable]) -> list[str]:
     return [p.text for c in cables for p in c.paragraphs]
 
 
+def classify_view(text: str, max_chars: int) -> str:
+    """The text the classifiers read: whole, or for a paragraph over
+    ``max_chars`` its first and last ``max_chars // 2`` characters."""
+    if len(text) <= max_chars:
+        return text
+    half = max_chars // 2
+    return text[:half] + " ... " + text[-half:]
+
+
+def oversize_warnings(cable: Cable, ner_cap: int, classify_cap: int) -> list[str]:
+    """Warnings for paragraphs that NER or the classifiers read only in part."""
+    out = []
+    for p in cable.paragraphs:
+        n = len(p.text)
+        if n > ner_cap:
+            out.append(f"paragraph {p.index}: NER read the first {ner_cap} of {n} characters")
+        if n > classify_cap:
+            out.append(f"paragraph {p.index}: classified on its first and last {classify_cap // 2} of {n} characters")
+    return out
+
+
 def assemble(
     cables: list[Cable],
     entities: list[list[Entity]],
@@ -92,6 +114,8 @@ def assemble(
     if not (len(entities) == len(predictions) == n):
         raise ValueError(f"{n} paragraphs but {len(entities)} entity lists, {len(predictions)} predictions")
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cfg = load_config()
+    ner_cap, cls_cap = int(cfg["spacy"]["max_paragraph_chars"]), int(cfg["classify"]["max_chars"])
     records: list[CableRecord] = []
     k = 0
     for cable in cables:
@@ -106,5 +130,6 @@ def assemble(
             models=models,
             annotated_at=now,
         )
-        records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, list(cable.warnings)))
+        warnings = list(cable.warnings) + oversize_warnings(cable, ner_cap, cls_cap)
+        records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, warnings))
     return records

@@ -47,14 +47,17 @@ def extract_entities(
     text is a redaction (``XXXXXXXXXXXX``), SIPDIS or a routing word are
     dropped.  Texts longer than ``[spacy] max_chars`` are processed in
     windows split at whitespace; an entity is never split across windows
-    except at such a cut.
+    except at such a cut.  Only the first ``[spacy] max_paragraph_chars``
+    characters of a text are searched (a multi-megabyte table would take
+    minutes and hold no entities worth it); the flow records a warning.
     """
     cfg = load_config()["spacy"]
     size = int(cfg["max_chars"])
+    cap = int(cfg["max_paragraph_chars"])
     bs = batch_size or int(cfg["batch_size"])
     pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
     for i, text in enumerate(texts):
-        pieces.extend((i, off, piece) for off, piece in _windows(text, size))
+        pieces.extend((i, off, piece) for off, piece in _windows(text[:cap], size))
     out: list[list[Entity]] = [[] for _ in texts]
     docs = nlp.pipe((p for _, _, p in pieces), batch_size=bs)
     for (i, off, _), doc in zip(pieces, docs):
