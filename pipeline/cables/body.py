@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.cables.glued import glued_pieces, scrub
 from pipeline.cables.markings import parse_marking
 from pipeline.records import Paragraph
 
@@ -80,8 +81,13 @@ class BodyParse:
     warnings: list[str] = field(default_factory=list)
 
 
-def split_lines(text: str, start: int) -> list[Line]:
-    """Lines of ``text[start:]`` with offsets and a first kind."""
+PIECE_KIND = {"text": "text", "drop": "drop", "heading": "heading", "dashes": "dashes", "break": "blank"}
+
+
+def split_lines(text: str, start: int, station: str | None = None) -> list[Line]:
+    """Lines of ``text[start:]`` with offsets and a first kind; a reflowed
+    line holding glued page breaks, SIPDIS, dashed headings or several
+    paragraphs is cut into several :class:`Line` pieces (``glued.py``)."""
     out: list[Line] = []
     pos = start
     while pos <= len(text):
@@ -96,6 +102,14 @@ def split_lines(text: str, start: int) -> list[Line]:
             ln.kind = "drop"
         elif DASHES.match(raw):
             ln.kind = "dashes"
+        else:
+            pieces = glued_pieces(raw, station)
+            if len(pieces) > 1 or pieces[0][2] != "text":
+                for a, b, kind in pieces:
+                    piece = raw[a:b]
+                    out.append(Line(pos + a, pos + a + len(piece.rstrip()), piece, PIECE_KIND[kind]))
+                pos = nl + 1
+                continue
         out.append(ln)
         pos = nl + 1
     return out
@@ -252,7 +266,7 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
     if mm and parse_marking(mm.group("m"))[0]:
         marking = mm.group("m").strip()
         first_text = first_text[mm.end():]
-    text = join_lines([first_text] + [ln.raw for ln in content[1:]])
+    text = scrub(join_lines([first_text] + [ln.raw for ln in content[1:]]))
     level, caveats = parse_marking(marking)
     return Paragraph(index=0, number=number, text=text, start=start, end=content[-1].end,
                      marking=marking, sensitivity=level, caveats=caveats, heading=heading)
@@ -288,9 +302,11 @@ def _zones(paras: list[Paragraph]) -> None:
         k += 1
 
 
-def parse_body(text: str, start: int) -> BodyParse:
-    """Segment the body that begins at offset ``start``; see module rules."""
-    lines = split_lines(text, start)
+def parse_body(text: str, start: int, station: str | None = None) -> BodyParse:
+    """Segment the body that begins at offset ``start``; see module rules.
+    ``station``: the cable's station in letters (``"NEWDELHI"``), to cut
+    glued page breaks exactly."""
+    lines = split_lines(text, start, station)
     mark_structure(lines)
     starts = _starts(lines) or _letter_starts(lines)
     paras: list[Paragraph] = []
@@ -305,17 +321,20 @@ def parse_body(text: str, start: int) -> BodyParse:
 
     def add(lo: int, hi: int, m: re.Match | None) -> None:
         nonlocal heading
-        # a heading inside the range ends the paragraph there
-        cut = hi
-        for k in range(lo + 1, hi):
-            if lines[k].kind == "heading":
-                cut = k
-                break
-        p = _make(lines, lo, cut, m, heading)
-        if p is not None:
-            heading = None
-            paras.append(p)
-        flush_headings(cut, hi)
+        # a heading inside the range ends the paragraph there; text after it
+        # (a reflowed "... End Summary. Title ----- more text") is a paragraph
+        # of its own under that heading, never lost
+        while lo < hi:
+            cut = next((k for k in range(lo + 1, hi) if lines[k].kind == "heading"), hi)
+            p = _make(lines, lo, cut, m, heading)
+            if p is not None:
+                heading = None
+                paras.append(p)
+            j = cut
+            while j < hi and lines[j].kind != "text":
+                j += 1
+            flush_headings(cut, j)
+            lo, m = j, None
 
     if starts:
         first = starts[0][0]

@@ -14,6 +14,7 @@ zero paragraphs and the warning ``"no body paragraphs"``.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from pipeline.cables.body import parse_body
@@ -30,7 +31,9 @@ def parse_cable(text: str, source_path: str | None = None) -> Cable:
     hp = parse_header(text, source_path)
     if not hp.found or (hp.found == ["dtg"]):
         raise CableError(source_path, "no cable header found")
-    body = parse_body(text, hp.body_start)
+    cid = hp.header.cable_id
+    station = re.sub(r"^\d{2}|\d+$", "", cid) if cid else None
+    body = parse_body(text, hp.body_start, station)
     hp.header.signer = body.signer
     for zone in ("summary", "comment"):
         texts = [p.text for p in body.paragraphs if p.zone == zone and p.text]

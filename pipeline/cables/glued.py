@@ -1,0 +1,186 @@
+"""Reflowed body lines that glue several things together: cut them apart.
+
+43% of the corpus has its body reflowed to one paragraph per line (the
+WikiLeaks HTML pages), so what stood on lines of its own in the cable ends up
+inside a sentence.  This module finds those pieces inside one line.
+
+Shapes
+------
+``glued_pieces(raw, station=None) -> [(a, b, kind), ...]``: spans of ``raw``
+(offsets into it) in reading order, each one of
+
+* ``"text"``    words of the paragraph;
+* ``"drop"``    a page-break (``BEIJING 00002305 002 OF 003``, 07BEIJING2305)
+  or a ``SIPDIS`` glued into a sentence (05BRASILIA2146);
+* ``"heading"`` a dashed heading's title (``Comment -------``, 08RIODEJANEIRO91;
+  ``... End Summary. GOVERNING COALITION ----------``, 04BRASILIA776;
+  ``---- -- Arab-South America Summit ---- --``, 09BRASILIA391);
+* ``"dashes"``  the dash rule of that heading;
+* ``"break"``   an empty span where a new paragraph starts inside the line
+  (``... End Comment. 12. (U) This message``, 08RIODEJANEIRO91;
+  ``Haiti ----- 4 (C) The Ambassador``, 10MADRID49).
+
+A line with nothing glued gives ``[(0, len(raw), "text")]``.  ``station`` is
+the cable's station in letters only (``"SAOPAULO"``): it says how many capital
+words before a glued page-break's serial are the station
+(``... the NAC NEW DELHI 00009527 005 OF 005 has ...``, 05NEWDELHI9527).
+
+``heading_line(raw) -> str | None``: the title when the whole line is a dashed
+heading in one of the shapes above (``Comment -------``,
+``----- -- Title ----- --``), else ``None``.
+
+``scrub(text, station=None) -> str``: the same page-break / SIPDIS removal on
+joined paragraph text (one space left where a piece was cut out).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A glued page break: capital words (the station, maybe a word or two of the
+#: sentence before it), a zero-padded serial, the page and ``OF`` the pages.
+PAGE_BREAK_IN = re.compile(
+    r"(?:(?<=\s)|^)(?P<st>(?:[A-Z][A-Z.'&]*[ ]+){0,4}?(?:[A-Z][A-Z.'&]*))[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}"
+    r"(?=\s|$|[A-Z(])")
+#: SIPDIS inserted into a sentence (after "Secretary" in the original line),
+#: but not where a cable talks about the caption (10STATE16219).
+SIPDIS_IN = re.compile(r"(?<![\w\"'])SIPDIS(?![\w\"'])(?<!caption SIPDIS)(?![ ]+in all replies)")
+#: A run of dashes as cables print rules: ``-----``, also wrapped at 45
+#: columns (``--------------------------------------------- --``).
+RULE = r"-{5,}(?:[ ]-{1,4}(?![\w]))*"
+RULE_RE = re.compile(RULE)
+#: A whole line that is a dashed heading.
+HEADING_LINE = re.compile(
+    r"^[ \t]*(?:-{3,}(?:[ ]-{1,4})*[ \t]*)?(?P<h>[^-\s](?:(?!--).){0,100}?)[ \t]*-{3,}(?:[ ]-{1,4})*[ \t]*$")
+#: Where a sentence ends (not after ``U.S.`` initials or ``No.``).
+SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!?]|[:;]|\.[\"')\]]|[!?][\"')\]])"
+                      r"[ ]+(?=\S)")
+#: A paragraph start inside a line: number, optional dot, marking, capital.
+PARA_IN = re.compile(
+    r"(?:(?<=[.!?:;\"')\]])|(?<=\.\)))[ ]+(?=(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
+    r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])")
+#: A paragraph number right at the start of a piece (after a heading).
+PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
+
+
+def _station_words(st: str, station: str | None) -> int:
+    """How many of the trailing capital words in ``st`` are the station."""
+    words = st.split()
+    if station:
+        keys = [re.sub(r"[^A-Z]", "", "".join(words[-k:])) for k in range(1, len(words) + 1)]
+        for test in (lambda w: w == station, lambda w: station.startswith(w), lambda w: station.endswith(w)):
+            for k, letters in enumerate(keys, start=1):
+                if len(letters) >= 3 and test(letters):
+                    return k
+    # unknown station: at most the two last words, never a short sentence word
+    k = 1
+    if len(words) >= 2 and len(words[-2]) >= 3 and words[-2] not in ("THE", "AND", "FOR", "OF"):
+        k = 2
+    return k
+
+
+def _page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
+    out = []
+    for m in PAGE_BREAK_IN.finditer(raw):
+        st = m.group("st")
+        k = _station_words(st, station)
+        words = list(re.finditer(r"\S+", st))
+        a = m.start("st") + words[-k].start()
+        out.append((a, m.end()))
+    return out
+
+
+def heading_line(raw: str) -> str | None:
+    """Title of a line that is a dashed heading, else ``None``."""
+    m = HEADING_LINE.match(raw)
+    if not m:
+        return None
+    h = m.group("h").strip()
+    if len(h) > 100 or re.search(r"[.!?]\s+\S", h) and len(h) > 60:
+        return None
+    return h
+
+
+def _title_before(raw: str, lo: int, hi: int) -> int:
+    """Start of a heading title that ends at ``hi`` (a rule starts there):
+    the text after the last sentence end in ``raw[lo:hi]``; ``hi`` if none."""
+    seg = raw[lo:hi]
+    start = 0
+    for m in SENT_END.finditer(seg):
+        start = m.end()
+    title = seg[start:].strip()
+    if not title or len(title) > 100 or title.endswith((".", "!", "?", ";", ",", ".)", '."')):
+        return hi
+    return lo + start + (len(seg[start:]) - len(seg[start:].lstrip()))
+
+
+def _dash_pieces(raw: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """Split ``raw[lo:hi]`` at dash rules into text / heading / dashes / break."""
+    out: list[tuple[int, int, str]] = []
+    pos = lo
+    rules = [m for m in RULE_RE.finditer(raw, lo, hi)]
+    k = 0
+    while k < len(rules):
+        r = rules[k]
+        nxt = rules[k + 1] if k + 1 < len(rules) else None
+        between = raw[r.end():nxt.start()] if nxt else ""
+        if nxt and 0 < len(between.strip()) <= 100 and not re.search(r"[.!?][ ]+[A-Z]", between) \
+                and _title_before(raw, pos, r.start()) == r.start():
+            # ---- Title ----  (rule, title, rule)
+            if raw[pos:r.start()].strip():
+                out.append((pos, r.start(), "text"))
+            a = r.end() + len(between) - len(between.lstrip())
+            b = nxt.start() - (len(between) - len(between.rstrip()))
+            out += [(r.start(), r.end(), "dashes"), (a, b, "heading"), (nxt.start(), nxt.end(), "dashes")]
+            pos = nxt.end()
+            k += 2
+        else:
+            t = _title_before(raw, pos, r.start())
+            if raw[pos:t].strip():
+                out.append((pos, t, "text"))
+            if raw[t:r.start()].strip():
+                out.append((t, r.start() - (len(raw[t:r.start()]) - len(raw[t:r.start()].rstrip())), "heading"))
+            out.append((r.start(), r.end(), "dashes"))
+            pos = r.end()
+            k += 1
+        if raw[pos:hi].strip():
+            out.append((pos, pos, "break"))
+    if raw[pos:hi].strip():
+        out.append((pos, hi, "text"))
+    return out
+
+
+def glued_pieces(raw: str, station: str | None = None) -> list[tuple[int, int, str]]:
+    """See the module docstring."""
+    cuts: list[tuple[int, int, str]] = [(a, b, "drop") for a, b in _page_breaks(raw, station)]
+    cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
+    cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
+    cuts.sort()
+    if not cuts and "-----" not in raw:
+        return [(0, len(raw), "text")]
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for a, b, kind in cuts + [(len(raw), len(raw), "end")]:
+        if a < pos:
+            continue
+        if raw[pos:a].strip():
+            out += _dash_pieces(raw, pos, a) if "-----" in raw[pos:a] else [(pos, a, "text")]
+        if kind != "end":
+            out.append((a, b, kind))
+        pos = b
+    return out or [(0, len(raw), "text")]
+
+
+def scrub(text: str, station: str | None = None) -> str:
+    """Page breaks and SIPDIS cut out of joined paragraph text."""
+    spans = _page_breaks(text, station) + [(m.start(), m.end()) for m in SIPDIS_IN.finditer(text)]
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    return re.sub(r"[ ]{2,}", " ", " ".join(s.strip() for s in out if s.strip())).strip()
