@@ -100,10 +100,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"runs": runs, "cables": rows}, indent=2))
         return 0
-    print(f"{'status':<12}{'cable_id':<24}{'output_file':<48}{'source':<40}error")
-    for r in rows:
-        print(f"{r['status']:<12}{(r['cable_id'] or '-'):<24}{(r['output_file'] or '-'):<48}"
-              f"{r['source_path'][-39:]:<40}{r['error'] or ''}")
+    table = [("status", "cable_id", "output_file", "source_path", "error")]
+    table += [(r["status"], r["cable_id"] or "-", r["output_file"] or "-", r["source_path"], r["error"] or "")
+              for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4])
     done = sum(r["status"] == "annotated" for r in rows)
     print(f"{len(runs)} runs; {done} cables annotated, {len(rows) - done} quarantined")
     return 0
@@ -278,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, NotADirectoryError) as err:
         log.error("%s", err)
         return 1
+    except BrokenPipeError:  # `cables status DIR | head`: the reader left, not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -251,8 +251,9 @@ def annotate_drop(
         summary = _ledger_run(Path(drop), Path(out_dir), paths, run_id, started, size, workers, progress, lock_timeout)
     summary.seconds = round(time.perf_counter() - t0, 2)
     log.info(
-        "annotated %d of %d cables (%d paragraphs, %d already done) into %s in %.1f s; %d quarantined",
-        summary.cables_written, summary.cables_found, summary.paragraphs, summary.skipped, summary.output,
+        "annotated %d of %d cables (%d paragraphs, %d already done) %s in %.1f s; %d quarantined",
+        summary.cables_written, summary.cables_found, summary.paragraphs, summary.skipped,
+        f"into {summary.output}" if summary.output else "(nothing new, no output file)",
         summary.seconds, len(summary.failures),
     )
     return summary

@@ -38,6 +38,10 @@ class AtomicJsonlWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
         self._tmp = Path(tmp)
+        # mkstemp makes 0600 files; give the output the mode any new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self
 

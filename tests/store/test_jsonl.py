@@ -26,3 +26,14 @@ def test_failure_keeps_previous_file_and_leaves_no_partial(tmp_path):
             raise RuntimeError("killed mid-run")
     assert out.read_text("utf-8") == '{"old": true}\n'
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_output_gets_the_usual_file_mode(tmp_path):
+    import os
+
+    out = tmp_path / "o.jsonl"
+    with AtomicJsonlWriter(out) as w:
+        w.write({"a": 1})
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
