@@ -18,7 +18,11 @@ comes from the text alone) and prints:
   % of paragraphs with a marking;
 * agreement with ``labelled/paragraphs.jsonl`` (by cable_id + para): share of
   labelled paragraphs found, exact text match (whitespace-normalised), text
-  similarity >= 0.9, sensitivity match.
+  similarity >= 0.9, sensitivity match.  The labels were cut from reflowed
+  text and keep what was glued into it (page breaks, ``Title -----``
+  headings, even the next paragraph: 08TRIPOLI113 para 2 holds paras 3 and
+  4); "similarity to the label's own paragraph" compares with the label cut
+  there by :func:`pipeline.cables.glued.glued_pieces`.
 
 ``--show FIELD`` (id, date, cls, para, label, error) prints a few mismatches.
 """
@@ -37,6 +41,7 @@ from collections import Counter
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from pipeline.cables.errors import CableError  # noqa: E402
+from pipeline.cables.glued import glued_pieces  # noqa: E402
 from pipeline.cables.parse import parse_cable  # noqa: E402
 from pipeline.cables.read import read_cable_bytes  # noqa: E402
 
@@ -47,6 +52,27 @@ META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
 
 def norm(s: str) -> str:
     return re.sub(r"\s+", " ", s or "").strip()
+
+
+def label_own_text(text: str, station: str | None) -> str:
+    """The label's text up to the first heading or glued paragraph start,
+    glued page breaks and SIPDIS cut out."""
+    out = []
+    for a, b, kind in glued_pieces(text, station):
+        if kind in ("heading", "dashes", "break"):
+            break
+        if kind == "text":
+            out.append(text[a:b])
+    return norm(" ".join(out))
+
+
+def similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    sim = difflib.SequenceMatcher(None, a, b, autojunk=False).quick_ratio()
+    if sim >= 0.9:
+        sim = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return sim
 
 
 def main() -> None:
@@ -134,6 +160,9 @@ def main() -> None:
                         if sim >= 0.9 and a != b:
                             sim = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
                         c["lab_sim90"] += sim >= 0.9
+                        station = re.sub(r"^\d{2}|\d+$", "", cid)
+                        own = label_own_text(lab["text"], station)
+                        c["lab_own_sim90"] += similarity(a, own) >= 0.9 if own else sim >= 0.9
                         if sim < 0.9:
                             show("label", cid, para, f"sim={sim:.2f}\n  OURS:", a[:300], "\n  LAB: ", b[:300])
                         c["lab_sens"] += p.sensitivity == lab["sensitivity"]
@@ -158,6 +187,7 @@ def main() -> None:
     print(f"  found by cable_id + para          {pct('lab_found', c['lab'])}")
     print(f"  text exact (whitespace-normalised){pct('lab_exact', c['lab'])}")
     print(f"  text similarity >= 0.9            {pct('lab_sim90', c['lab'])}")
+    print(f"  similarity >= 0.9 to the label's own paragraph {pct('lab_own_sim90', c['lab'])}")
     print(f"  sensitivity equal                 {pct('lab_sens', c['lab'])}")
 
 

@@ -46,6 +46,21 @@ DASHED_TITLE = re.compile(r"^[ \t]*-{3,}[ \t]*(?P<h>[^-\s](?:(?!--).){0,80}?)[ \
 #: Pre-number blocks that are header matter, not paragraphs (LABELING.md).
 HEADER_BLOCK = re.compile(r"^[ \t]*(?:\(U\)[ ]*)?(?:CLASSIFIED[ ]+BY|SENSITIVE BUT UNCLASSIFIED|SENSITIVE\b|NOFORN\b|"
                           r"E\.O\.|TAGS|SUBJECT|REF)", re.I)
+#: Pre-number blocks that repeat the header: a class line with station and
+#: serial (``C O N F I D E N T I A L SECTION 01 OF 02 THE HAGUE 000582``),
+#: and the one-line fields of a database dump printed before it (``226932``,
+#: ``2009-09-25``, ``09THEHAGUE582``, ``Embassy The Hague``, ``CONFIDENTIAL``,
+#: ``09SECSTATE98567``; 09THEHAGUE582), or ``id: 217720`` style fields (09LIMA1053).
+REPEATED_HEADER = re.compile(
+    r"^[ \t]*(?:(?:C[ ]?O[ ]?N[ ]?F[ ]?I[ ]?D[ ]?E[ ]?N[ ]?T[ ]?I[ ]?A[ ]?L|S[ ]?E[ ]?C[ ]?R[ ]?E[ ]?T|UNCLAS(?:SIFIED)?|"
+    r"LIMITED OFFICIAL USE|TOP SECRET)(?://?[A-Z ]+)?(?:[ ]+SECTION[ ]+\d+[ ]+OF[ ]+\d+)?[ ]+(?:[A-Z][A-Z.]*[ ]+){1,3}\d{3,7}\b|"
+    r"(?:id|date|refid|origin|classification|destination|header)[ ]*:)", re.I)
+DUMP_LINE = re.compile(
+    r"^[ \t]*(?:<<\d+>>|\d{4,7}|\d{4}-\d{2}-\d{2}(?:[ ]\d\d:\d\d)?|\d{1,2}/\d{1,2}/\d{4}(?:[ ]\d\d?:\d\d)?|"
+    r"\d{2}[A-Z]+\d+(?:[ ,;]+\d{2}[A-Z]+\d+)*|"
+    r"(?:Embassy|Consulate|Mission|US Mission|USUN|Secretary of State|American Institute|US Office|US Interests)\b[A-Za-z ,.'()-]*|"
+    r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|TOP SECRET)(?://[A-Z ]+)?)[ \t]*$")
+HEADER_ENDS = re.compile(r"^[ \t]*-+[ ]*header ends[ ]*-+[ \t]*$")
 PARA_START = re.compile(
     r"^(?P<lead>[ \t]*)(?P<num>¶[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
     r"(?P<n2>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)[ ]*[.)])(?=[ \t(]|$)[ \t]*")
@@ -84,7 +99,7 @@ class BodyParse:
 PIECE_KIND = {"text": "text", "drop": "drop", "heading": "heading", "dashes": "dashes", "break": "blank"}
 
 
-def split_lines(text: str, start: int, station: str | None = None) -> list[Line]:
+def split_lines(text: str, start: int, station: str | None = None, subject: str | None = None) -> list[Line]:
     """Lines of ``text[start:]`` with offsets and a first kind; a reflowed
     line holding glued page breaks, SIPDIS, dashed headings or several
     paragraphs is cut into several :class:`Line` pieces (``glued.py``)."""
@@ -103,7 +118,7 @@ def split_lines(text: str, start: int, station: str | None = None) -> list[Line]
         elif DASHES.match(raw):
             ln.kind = "dashes"
         else:
-            pieces = glued_pieces(raw, station)
+            pieces = glued_pieces(raw, station, subject)
             if len(pieces) > 1 or pieces[0][2] != "text":
                 for a, b, kind in pieces:
                     piece = raw[a:b]
@@ -168,28 +183,34 @@ def _is_signer(s: str) -> bool:
 
 
 def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines with one space; undo safe end-of-line hyphen splits."""
-    out = ""
+    """Join wrapped lines with one space; undo safe end-of-line hyphen splits.
+
+    Linear in the text's length: only the last piece is inspected, so a
+    multi-megabyte table paragraph joins in well under a second.
+    """
+    out: list[str] = []
     for p in parts:
         p = p.strip()
         if not p:
             continue
         if not out:
-            out = p
+            out.append(p)
             continue
-        m = re.search(r"(\w+)-$", out)
-        if m and not out.endswith("--"):
+        last = out[-1]
+        m = re.search(r"(\w+)-$", last)
+        if m and not last.endswith("--"):
             word = m.group(1)
             if p[:1].islower() and word.islower() and word.lower() not in KEEP_HYPHEN_PREFIXES \
                     and not re.match(r"(?:and|or|to|nor)\b", p):
-                out = out[:-1] + p
+                out[-1] = last[:-1]
+                out.append(p)
             elif re.match(r"(?:and|or|to|nor)\b", p):
-                out = out + " " + p
+                out.append(" " + p)
             else:
-                out = out + p
+                out.append(p)
         else:
-            out = out + " " + p
-    return re.sub(r"[ \t]+", " ", out).strip()
+            out.append(" " + p)
+    return re.sub(r"[ \t]+", " ", "".join(out)).strip()
 
 
 def _starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
@@ -207,6 +228,12 @@ def _starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
         prev_kind = lines[i - 1].kind if i else "blank"
         pilcrow = m.group("n1") is not None
         after_break = prev_kind in ("blank", "drop", "heading", "dashes")
+        mk = MARKING.match(ln.raw[m.end():])
+        if not after_break and mk and parse_marking(mk.group("m"))[0] and top == last + 1:
+            # "1.(C) We demarched" right under the Classified By line, "6.(U)
+            # Ambassador Blake has cleared" under the last sentence (HTML
+            # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
+            after_break = True
         if "." in num:  # sub-number 3.A: must belong to the current paragraph
             ok = after_break and top in (last, last + 1)
         elif pilcrow:
@@ -302,12 +329,18 @@ def _zones(paras: list[Paragraph]) -> None:
         k += 1
 
 
-def parse_body(text: str, start: int, station: str | None = None) -> BodyParse:
+def parse_body(text: str, start: int, station: str | None = None, subject: str | None = None) -> BodyParse:
     """Segment the body that begins at offset ``start``; see module rules.
     ``station``: the cable's station in letters (``"NEWDELHI"``), to cut
-    glued page breaks exactly."""
-    lines = split_lines(text, start, station)
+    glued page breaks exactly; ``subject``: the header's, to cut a subject
+    repeated at the top of a page (08STATE86156)."""
+    lines = split_lines(text, start, station, subject)
     mark_structure(lines)
+    # WikiLeaks "header ends" layout (02BOGOTA3281, 09LIMA1053): what comes
+    # before the ruler is the header again (id:, routing, TO/INFO lists)
+    ends = [k for k, ln in enumerate(lines) if HEADER_ENDS.match(ln.raw)]
+    for k in range(ends[-1] if ends else 0):
+        lines[k].kind = "drop"
     starts = _starts(lines) or _letter_starts(lines)
     paras: list[Paragraph] = []
     heading: str | None = None
@@ -340,7 +373,9 @@ def parse_body(text: str, start: int, station: str | None = None) -> BodyParse:
         first = starts[0][0]
         for a, b in _blocks(lines, 0, first):
             flush_headings(a, b)
-            if not HEADER_BLOCK.match(lines[a].raw):
+            one_line = sum(1 for k in range(a, b) if lines[k].kind == "text") == 1
+            if not HEADER_BLOCK.match(lines[a].raw) and not REPEATED_HEADER.match(lines[a].raw) \
+                    and not (one_line and DUMP_LINE.match(lines[a].raw)):
                 add(a, b, None)
         flush_headings(0, first)
         for k, (i, m) in enumerate(starts):
@@ -360,11 +395,27 @@ def parse_body(text: str, start: int, station: str | None = None) -> BodyParse:
         if mh and k + 1 < len(paras) and not paras[k + 1].heading:
             paras[k + 1].heading = mh.group("h").strip()
             p.text = p.text[:mh.start()].rstrip()
-    paras = [p for p in paras if p.text or p.number]
+    paras = _drop_stray_numbers(paras)
     for k, p in enumerate(paras, start=1):
         p.index = k
     _zones(paras)
     return BodyParse(paragraphs=paras, signer=signer)
+
+
+def _drop_stray_numbers(paras: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs with neither text nor marking go.  The HTML pages turned a
+    number that ended a wrapped line into a pilcrow paragraph: "Please see
+    paragraph\n\n¶3." (09CAIRO2084), "confirmed by MFA diplomatic note on
+    February\n¶4." (08TASHKENT153); when the paragraph before ends mid-sentence
+    the number goes back to its end ("... paragraph 3.")."""
+    out: list[Paragraph] = []
+    for p in paras:
+        if p.text or p.marking:
+            out.append(p)
+            continue
+        if p.number and out and out[-1].text and not re.search(r"[.!?:;\"')\]]$", out[-1].text):
+            out[-1].text = f"{out[-1].text} {p.number}."
+    return out
 
 
 def _take_signer(text: str, lines: list[Line], paras: list[Paragraph]) -> str | None:

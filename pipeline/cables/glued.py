@@ -42,9 +42,29 @@ import re
 PAGE_BREAK_IN = re.compile(
     r"(?:(?<=\s)|^)(?P<st>(?:[A-Z][A-Z.'&]*[ ]+){0,4}?(?:[A-Z][A-Z.'&]*))[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}"
     r"(?=\s|$|[A-Z(])")
+#: The same in a lower-cased copy (``Baku 00000478 002.2 of 003``, 09BAKU478):
+#: only cut where the words are the cable's own station.
+PAGE_BREAK_CI = re.compile(
+    r"(?:(?<=\s)|^)(?P<st>(?:[A-Za-z][A-Za-z.'&]*[ ]+){0,3}?(?:[A-Za-z][A-Za-z.'&]*))[ ]+0{2,}\d{1,6}[ ]+\d{3}(?:\.\d)?"
+    r"[ ]+(?i:of)[ ]+\d{3}(?=\s|$)")
 #: SIPDIS inserted into a sentence (after "Secretary" in the original line),
-#: but not where a cable talks about the caption (10STATE16219).
-SIPDIS_IN = re.compile(r"(?<![\w\"'])SIPDIS(?![\w\"'])(?<!caption SIPDIS)(?![ ]+in all replies)")
+#: but not where a cable asks for the caption (``Please include SIPDIS in all
+#: replies``, 08STATE18255; ``use the caption SIPDIS``, 10STATE16219).
+SIPDIS_IN = re.compile(r"(?<![\w\"'])(?<!caption )(?<!include )SIPDIS(?![\w\"'])")
+#: A header repeated inside a reflowed body (the top of each section of old
+#: cables, 02ROME1196; the whole header again, 08BERLIN1108): a class line
+#: with station and serial, or an E.O. line, up to the end of the TAGS list.
+_LEVEL_IN = (r"(?:C[ ]?O[ ]?N[ ]?F[ ]?I[ ]?D[ ]?E[ ]?N[ ]?T[ ]?I[ ]?A[ ]?L|S[ ]?E[ ]?C[ ]?R[ ]?E[ ]?T|UNCLAS(?:SIFIED)?|"
+             r"(?:(?<=[ ])|^)(?:[A-Z][ ]){2,}[A-Z](?=[ ]+SECTION))")
+HEADER_IN = re.compile(
+    r"(?:" + _LEVEL_IN + r"(?:[ ]+SECTION[ ]+\d+[ ]+OF[ ]+\d+)?[ ]+(?:[A-Z][A-Z.]*[ ]+){1,3}\d{6}\b.{0,200}?)?"
+    r"E\.O\.[ ]?\d{5}[ ]*:.{0,60}?TAGS?[ ]*:?(?P<tags>(?:[ ,]+(?:[A-Z]{2,6}|\([A-Z][A-Za-z ,.\-]{1,40}\))(?![A-Za-z'0-9]))*)"
+    r"(?:[ ]+SUBJECT[ ]*:.*)?")
+#: A ``Classified By`` line glued into a paragraph (``... WOOD Classified By:
+#: DCM Milton K. Drucker, Reasons: 1.4 B...``, 06BOGOTA1082), up to its reasons.
+CLASSIFIED_IN = re.compile(
+    r"(?:(?<=\s)|^)(?i:classified[ ]+by)[ ]*:.{0,200}?(?:\b1\.[45][ ]*(?:(?:[ ,&/]|and|or)*\(?[a-hA-H]\)?(?![A-Za-z]))*"
+    r"(?:\.{1,3})?|$)")
 #: A run of dashes as cables print rules: ``-----``, also wrapped at 45
 #: columns (``--------------------------------------------- --``).
 RULE = r"-{5,}(?:[ ]-{1,4}(?![\w]))*"
@@ -57,8 +77,9 @@ SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!
                       r"[ ]+(?=\S)")
 #: A paragraph start inside a line: number, optional dot, marking, capital.
 PARA_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])|(?<=\.\)))[ ]+(?=(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
-    r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])")
+    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
+    r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
+    r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
 
@@ -87,6 +108,44 @@ def _page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
         words = list(re.finditer(r"\S+", st))
         a = m.start("st") + words[-k].start()
         out.append((a, m.end()))
+    if station and not out:
+        for m in PAGE_BREAK_CI.finditer(raw):
+            words = list(re.finditer(r"\S+", m.group("st")))
+            for k in range(1, len(words) + 1):
+                if re.sub(r"[^A-Z]", "", "".join(w.group(0) for w in words[-k:]).upper()) == station:
+                    out.append((m.start("st") + words[-k].start(), m.end()))
+                    break
+    return out
+
+
+def _header_runs(raw: str, subject: str | None) -> list[tuple[int, int]]:
+    """Header matter repeated inside a line: class line .. TAGS, Classified
+    By .. reasons, ``SUBJECT: <the cable's subject>``.  All-capitals routing
+    text right before a repeated header (``... MIAMI FL C O N F I D E N T I A L
+    LIMA 003659``, 07LIMA3659) goes with it."""
+    out = []
+    words = subject.split() if subject and len(subject) >= 8 else []
+    for m in HEADER_IN.finditer(raw):
+        a, b = m.start(), m.end()
+        if not re.search(r"[a-z]", raw[:a]):
+            a = 0
+        for w in words:  # the subject right after the TAGS, without its label
+            mm = re.match(r"[ ]+" + re.escape(w), raw[b:])
+            if not mm:
+                break
+            b += mm.end()
+        out.append((a, b))
+    out += [(m.start(), m.end()) for m in CLASSIFIED_IN.finditer(raw)]
+    if words:
+        pat = r"SUBJECT[ ]*:[ ]*(?:\([A-Z/ ,]{1,20}\)[ ]*)?" + r"[ ]+".join(map(re.escape, words[:6]))
+        for m in re.finditer(pat, raw):
+            end = m.end()
+            for w in words[6:]:  # the rest of the subject, as far as it is there
+                mm = re.match(r"[ ]+" + re.escape(w), raw[end:])
+                if not mm:
+                    break
+                end += mm.end()
+            out.append((m.start(), end))
     return out
 
 
@@ -150,18 +209,22 @@ def _dash_pieces(raw: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def glued_pieces(raw: str, station: str | None = None) -> list[tuple[int, int, str]]:
+def glued_pieces(raw: str, station: str | None = None, subject: str | None = None) -> list[tuple[int, int, str]]:
     """See the module docstring."""
     cuts: list[tuple[int, int, str]] = [(a, b, "drop") for a, b in _page_breaks(raw, station)]
+    cuts += [(a, b, "drop") for a, b in _header_runs(raw, subject)]
     cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
-    cuts.sort()
+    cuts.sort(key=lambda c: (c[0], -c[1]))
     if not cuts and "-----" not in raw:
         return [(0, len(raw), "text")]
     out: list[tuple[int, int, str]] = []
     pos = 0
     for a, b, kind in cuts + [(len(raw), len(raw), "end")]:
         if a < pos:
+            if b > pos and kind == "drop":  # overlapping drops: extend
+                out[-1] = (out[-1][0], b, "drop")
+                pos = b
             continue
         if raw[pos:a].strip():
             out += _dash_pieces(raw, pos, a) if "-----" in raw[pos:a] else [(pos, a, "text")]

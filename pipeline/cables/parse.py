@@ -33,7 +33,7 @@ def parse_cable(text: str, source_path: str | None = None) -> Cable:
         raise CableError(source_path, "no cable header found")
     cid = hp.header.cable_id
     station = re.sub(r"^\d{2}|\d+$", "", cid) if cid else None
-    body = parse_body(text, hp.body_start, station)
+    body = parse_body(text, hp.body_start, station, hp.header.subject)
     hp.header.signer = body.signer
     for zone in ("summary", "comment"):
         texts = [p.text for p in body.paragraphs if p.zone == zone and p.text]

@@ -66,6 +66,12 @@ def test_kuala_lumpur_paragraph_text():
     assert p.text.endswith("further response from MFA.")
 
 
+#: Source texts cut after the header ("REF: W..."): what follows is only the
+#: header repeated on one reflowed line ("S E C R E T SECTION 01 OF 02 WARSAW
+#: 000953 SIPDIS ... TAGS: PREL MARR ..."), which is no paragraph.
+HEADER_ONLY = {"08RIGA478", "08ROME1018", "08TALLINN279", "08TBILISI1356", "08WARSAW953"}
+
+
 @pytest.mark.parametrize("path", sorted(SAMPLE.glob("*.txt")), ids=lambda p: p.stem)
 def test_every_sample_cable_has_id_level_and_paragraphs(path):
     from pipeline.cables.parse import parse_file
@@ -73,4 +79,7 @@ def test_every_sample_cable_has_id_level_and_paragraphs(path):
     cable = parse_file(path)
     assert cable.header.cable_id == path.stem
     assert cable.header.classification.level is not None
-    assert cable.paragraphs
+    if path.stem in HEADER_ONLY:
+        assert cable.paragraphs == [] and "no body paragraphs" in cable.warnings
+    else:
+        assert cable.paragraphs
