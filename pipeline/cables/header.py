@@ -46,11 +46,12 @@ FM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>\S.*?)[ \t]*$", re.M)
 _SP = r"[ ]?"
 _LEVEL = (r"(?:T" + _SP + "O" + _SP + "P" + r"[ ]+)?S" + _SP + "E" + _SP + "C" + _SP + "R" + _SP + "E" + _SP + "T"
           r"|C" + _SP + _SP.join("ONFIDENTIAL") +
-          r"|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE")
+          r"|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE"
+          r"|O[ ]N[ ]F[ ]I[ ]D[ ]E[ ]N[ ]T[ ]I[ ]A[ ]L|(?<![A-Z][ ])E[ ]C[ ]R[ ]E[ ]T")  # first letter lost (09LAGOS14)
 CLASS_LINE = re.compile(
     r"(?P<cls>(?:" + _LEVEL + r")(?:[ ]?//?[A-Z][A-Z ,]*?)*"
     r"(?:[ ]+(?:E[ ]?F[ ]?T[ ]?O|SENSITIVE|NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS|NOFORN/SIPDIS))*)"
-    r"[ ]+(?:(?P<section>SECTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"
+    r"[ ]+(?:(?P<section>S?E?CTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"  # "ECTION 01 OF 02" (08MANAMA492)
     r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t\\]*$",
     re.M)
 #: Fallback: a class line glued to what follows (``ANKARA 008305S/CT FOR``, 02ANKARA8305).
@@ -319,6 +320,18 @@ def find_cable_id(text: str, station: str | None, serial: str | None, year: str 
     return m.group(1) if m else None
 
 
+#: An FM line found outside the routing zone counts only as an addressee in
+#: capitals with a TO line under it: in partial extracts "FM" opens body
+#: sentences ("FM de Hoop Scheffer on December 3, would ...", 03THEHAGUE2843;
+#: "FM GUIMARAES", 05BRASILIA660).
+FM_ADDRESSEE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>[A-Z][A-Z0-9 ./&'-]{2,60}?)[ \t]*\n[ \t]*TO\b", re.M)
+
+
+def _fm_anywhere(text: str) -> re.Match | None:
+    m = FM_ADDRESSEE.search(text)
+    return FM_LINE.match(text, m.start()) if m else None
+
+
 def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     """Parse every header field of ``text``; see the module docstring."""
     h = CableHeader()
@@ -339,7 +352,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         h.date = iso_from_dtg(*dtg.group("day", "hh", "mm", "mon", "yy"))
         if h.date is None:
             warnings.append(f"bad DTG {h.dtg!r}")
-    fm = FM_LINE.search(text, dtg.end() if dtg else 0, zone_start if cls else len(text)) or FM_LINE.search(text)
+    fm = FM_LINE.search(text, dtg.end() if dtg else 0, zone_start if cls else len(text)) or _fm_anywhere(text)
     if fm:
         found.append("fm")
         h.origin = fm.group("origin")
@@ -361,7 +374,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         if de and len(serial.lstrip("0")) <= 4 and int(de.group("serial")) != int(serial):
             serial = de.group("serial")  # class line serial mistyped (07NAIROBI4427: NAIROBI 004428)
         if cls.group("section"):
-            h.section = re.sub(r"\s+", " ", cls.group("section")).upper()
+            h.section = f"SECTION {cls.group('sec')} OF {cls.group('of')}"
     else:
         m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text) or META_CLASS.search(text)
         if m:

@@ -10,7 +10,8 @@ Rules come from ``corpora/LABELING.md`` (the normalisation table):
 ``(C)``, ``(C/NF)``, ``(C/REL ...)`` -> C; ``(S...)`` -> S; ``(TS ...)`` -> TS.
 Caveats are flags apart from the level: ``NF`` (NOFORN) and ``REL``.
 Cable lines: ``UNCLAS`` (+ a ``SENSITIVE`` line, 07PHNOMPENH1308) and
-``UNCLASSIFIED//FOR OFFICIAL USE ONLY`` -> SBU; spaced ``C O N F I D E N T I A L``
+``UNCLASSIFIED//FOR OFFICIAL USE ONLY`` and ``UNCLAS E F T O`` (encrypted
+for transmission only, 09LONDON2622) -> SBU; spaced ``C O N F I D E N T I A L``
 (00ABUDHABI5893) and oddly spaced ``SE C R E T`` (10SHENYANG4); ``SECRET//NOFORN``; ``NOFORN`` on its own line (02BOGOTA3281).
 No error is raised: an unknown marking gives level ``None``.
 """
@@ -40,6 +41,10 @@ CABLE_LEVELS: dict[str, str] = {
     "TOP SECRET": "TS", "SECRET": "S", "CONFIDENTIAL": "C",
     "LIMITED OFFICIAL USE": "SBU", "SENSITIVE BUT UNCLASSIFIED": "SBU",
     "UNCLASSIFIED": "U", "UNCLAS": "U",
+    # spaced class lines that lost their first letter in transport:
+    # "O N F I D E N T I A L SECTION 01 OF 04 LAGOS 000014" (09LAGOS14),
+    # "E C R E T SECTION 01 OF 03 BAGHDAD 000146" (07BAGHDAD146)
+    "ONFIDENTIAL": "C", "ECRET": "S",
 }
 
 #: Cable caveats as they appear after ``//`` or on their own line.
@@ -55,7 +60,15 @@ def _spaced(word: str) -> re.Pattern:
 
 
 _SPACED_LEVELS = {w: _spaced(w) for w in CABLE_LEVELS}
-_FOUO = re.compile(r"FOR OFFICIAL USE ONLY|FOUO|\bSENSITIVE\b", re.I)
+_FOUO = re.compile(r"FOR OFFICIAL USE ONLY|FOUO|\bSENSITIVE\b|\bE[ ]?F[ ]?T[ ]?O\b", re.I)
+#: ``SENSITIVE`` in the lines under an UNCLAS class line: alone on its line
+#: (07PHNOMPENH1308), or glued into a reflowed caveat/addressee line: "DOL FOR
+#: ILAB MMITTELHAUSER SENSITIVE SIPDIS" (06SAOPAULO357), "SIPDIS SENSITIVE
+#: SIPDIS USDOC FOR ..." (07NEWDELHI3429), "SIPDIS, SENSITIVE" (08SANJOSE855),
+#: "SIPDIS SENSITIVEE.O. 12958" (08BUENOSAIRES858), "DEA SENSITIVE" at a line
+#: end (10MOSCOW293); not "SUBJECT: PEACEKEEPING REMAINS SENSITIVE ISSUE".
+_SENSITIVE_LINE = re.compile(
+    r"^\s*SENSITIVE\b|(?:^|[\s,])SENSITIVE(?=[ \t]*(?:$|SIPDIS|,|E\.O\.))|SIPDIS,?[ ]+SENSITIVE\b", re.M | re.I)
 
 
 def despace(text: str) -> str:
@@ -117,7 +130,7 @@ def parse_classification(line: str, extra: str = "") -> Classification:
     else:
         rest = text
     caveats: list[str] = []
-    if level == "U" and (_FOUO.search(rest) or re.search(r"^\s*SENSITIVE\b", extra, re.M | re.I)):
+    if level == "U" and (_FOUO.search(rest) or _SENSITIVE_LINE.search(re.split(r"^[ \t]*SUBJ", extra, maxsplit=1, flags=re.M | re.I)[0])):
         level = "SBU"
     for tok in re.findall(r"[A-Z]+", rest):
         if tok in CABLE_CAVEATS and CABLE_CAVEATS[tok] not in caveats:

@@ -53,7 +53,10 @@ META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
 #: Words before a station name in FM lines and in metadata origins.
 _ORIGIN_PREFIX = re.compile(
     r"^(?:AMEMBASSY|AMEMB|AMCONSUL|AMCONGEN|AMERICAN CONSULATE|AMERICAN EMBASSY|EMBASSY|CONSULATE(?: GENERAL)?|"
-    r"USMISSION|US MISSION|MISSION|USDEL|USLO|USOFFICE|US OFFICE|AMINTERESTS|US INTERESTS SECTION)[ ]+")
+    r"USMISSION|US MISSION|MISSION|USDEL|US DELEGATION|USLO|USOFFICE|US OFFICE|AMINTERESTS|US INTERESTS SECTION)[ ]+")
+#: Stations the metadata names by today's spelling, the FM line by the old
+#: one (06KIEV1261 "AMEMBASSY KIEV" / "Embassy Kyiv"; 06CALCUTTA389).
+STATION_RENAMED = {"KYIV": "KIEV", "KOLKATA": "CALCUTTA"}
 
 #: A paragraph marking in raw text: at a line start, after an optional
 #: paragraph number (``¶3.``, ``3.``, ``3.A.``, ``A.``).
@@ -106,17 +109,22 @@ def origin_key(origin: str | None) -> str | None:
     o = re.sub(r"\s+", " ", origin.upper().replace(",", " ")).strip()
     if o.startswith("SECSTATE") or o == "SECRETARY OF STATE":
         return "STATE"
+    o = re.sub(r"//.*$", "", o).strip()  # "USDEL SECRETARY//MEXICO//" (09PARTO40301)
+    o = re.sub(r"^AMERICAN INSTITUTE TAIWAN[ ]+", "AIT ", o)
     o = _ORIGIN_PREFIX.sub("", o)
-    return re.sub(r"[^A-Z]", "", o) or None
+    key = re.sub(r"[^A-Z]", "", o) or None
+    return STATION_RENAMED.get(key, key)
 
 
 def origins_agree(ours: str | None, meta: str | None) -> bool:
-    """Keys equal, or one ends with the other (``USMISSION USUN NEW YORK`` /
-    ``USUN New York``; ``AIT TAIPEI`` / ``American Institute Taiwan, Taipei``)."""
+    """Keys equal, or one ends or starts with the other (``USMISSION USUN NEW
+    YORK`` / ``USUN New York``; ``AIT TAIPEI`` / ``American Institute Taiwan,
+    Taipei``; ``USMISSION UNVIE VIENNA`` / ``UNVIE``; ``AMEMBASSY TRIPOLI LY``
+    / ``Embassy Tripoli``)."""
     a, b = origin_key(ours), origin_key(meta)
     if not a or not b:
         return a == b
-    return a == b or a.endswith(b) or b.endswith(a)
+    return a == b or a.endswith(b) or b.endswith(a) or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
 @dataclass
