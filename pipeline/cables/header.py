@@ -60,7 +60,7 @@ CLASS_LINE_LOOSE = re.compile(CLASS_LINE.pattern.replace(r"(?P<serial>\d{3,7})[ 
 #: 10NAIROBI165; ``S e c r e t state 068250``, 88BAGHDAD28).  Groups are upper-cased by the caller.
 CLASS_LINE_CI = re.compile(r"^[ \t]*" + CLASS_LINE.pattern, re.M | re.I)
 #: Fallback: classification printed as metadata inside the text (db dumps, 05MANAMA1672).
-META_CLASS = re.compile(r"(?:^classification:[ ]*|\t)(?P<c>(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)(?://[A-Z ]+)?)(?:\t|[ ]*$)", re.M)
+META_CLASS = re.compile(r"(?:^(?i:classification):[ ]*|\t)(?P<c>(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)(?://[A-Z ]+)?)(?:\t|[ ]*$)", re.M)
 PREAMBLE_ID = re.compile(r"\A\s*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
 #: Database dump: ``<<248522>>``, a date line, then the id (10NAIROBI165).
 DUMP_ID = re.compile(r"(?:.*\n){0,30}?[ \t]*<<\d+>>[ \t]*\n[^\n]*\n[ \t]*(?P<id>\d{2}[A-Z]+\d+)[ \t]*\n")
@@ -320,6 +320,22 @@ def find_cable_id(text: str, station: str | None, serial: str | None, year: str 
     return m.group(1) if m else None
 
 
+#: A class line too damaged for station and serial, read for its level only,
+#: at a line start in the header zone: wrapped ("C O N F I D E N T I A L \n
+#: SECTION 01 OF 02 BAKU 000687", 09BAKU687), glued ("C O N F I D E N T I A
+#: LCAIRO 000079", 09CAIRO79; "BUENOS AIRES 00167SIPDIS", 07BUENOSAIRES1673),
+#: garbled ("UNCLAS SECTION01 OF 03", 09SANJOSE525; "SECTION 02 OF
+#: 03QRIPOLI", 09TRIPOLI583), first letter lost ("NCLAS SECTION 01 OF 02
+#: BRASILIA 001017", 09BRASILIA1017).
+LEVEL_ONLY = re.compile(r"^[ \t]*(?P<c>(?:" + _LEVEL + r"|NCLAS(?:SIFIED)?)(?:[ ]?//?[A-Z][A-Z ,]*?)*)(?=[ \t]|$|[A-Z])", re.M)
+
+
+def _level_only(text: str, start: int) -> re.Match | None:
+    hz = re.search(r"^[ \t]*(?:E\.O\.|TAGS|SUBJ)", text[start:], re.M | re.I)
+    end = start + (hz.start() if hz else 3000)
+    return LEVEL_ONLY.search(text, start, end)
+
+
 #: An FM line found outside the routing zone counts only as an addressee in
 #: capitals with a TO line under it: in partial extracts "FM" opens body
 #: sentences ("FM de Hoop Scheffer on December 3, would ...", 03THEHAGUE2843;
@@ -376,9 +392,11 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         if cls.group("section"):
             h.section = f"SECTION {cls.group('sec')} OF {cls.group('of')}"
     else:
-        m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text) or META_CLASS.search(text)
+        m = re.match(r"\A\s*\d{2}[A-Z]+\d+\n.*\n.*\n(?P<c>[A-Z/ ]+)\n", text) or META_CLASS.search(text) \
+            or _level_only(text, fm.end() if fm else (dtg.end() if dtg else 0))
         if m:
-            h.classification = parse_classification(m.group("c"))
+            lm = m.re is LEVEL_ONLY
+            h.classification = parse_classification(m.group("c"), text[m.end():m.end() + 600] if lm else "")
             if h.classification.level:
                 found.append("classification")
     h.cable_id = find_cable_id(text, station, serial, year, source_path, h.origin)

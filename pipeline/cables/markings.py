@@ -44,7 +44,7 @@ CABLE_LEVELS: dict[str, str] = {
     # spaced class lines that lost their first letter in transport:
     # "O N F I D E N T I A L SECTION 01 OF 04 LAGOS 000014" (09LAGOS14),
     # "E C R E T SECTION 01 OF 03 BAGHDAD 000146" (07BAGHDAD146)
-    "ONFIDENTIAL": "C", "ECRET": "S",
+    "ONFIDENTIAL": "C", "ECRET": "S", "NCLAS": "U",
 }
 
 #: Cable caveats as they appear after ``//`` or on their own line.
