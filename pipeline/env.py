@@ -20,6 +20,9 @@ _DEFAULTS = {
     "TRANSFORMERS_VERBOSITY": "error",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The ephemeral API's first start migrates a fresh SQLite database; on a
+    # busy 2-core machine that took longer than Prefect's 20 s default.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "DO_NOT_TRACK": "1",
 }
 

@@ -192,6 +192,7 @@ def _run_chunks(
                                        rec.cable_id, models, None, (prev or {}).get("source_sha256")))
         for f in failures:
             entries.append(LedgerEntry(stages.sha256_of(Path(f.path)), f.path, "quarantined", error=f.reason))
+        writer.flush()
         summary.failures.extend(failures)
         summary.cables_written += len(records)
         summary.paragraphs += sum(len(c.paragraphs) for c in cables)

@@ -62,6 +62,11 @@ class AtomicJsonlWriter:
         self._fh.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
         self.count += 1
 
+    def flush(self) -> None:
+        """Push written lines to the temporary file (for progress watchers)."""
+        assert self._fh is not None
+        self._fh.flush()
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

@@ -111,7 +111,10 @@ def test_kill_9_then_rerun_annotates_each_cable_exactly_once(bigger_drop, tmp_pa
 
 def test_two_concurrent_runs_never_annotate_a_cable_twice(bigger_drop, tmp_path):
     out_dir = tmp_path / "out"
-    procs = [_cli("annotate", str(bigger_drop), "--out-dir", str(out_dir), "--chunk", "8", "--no-progress")
+    # Several task workers each, two processes on the one SQLite-backed
+    # Prefect database: no "database is locked" may lose a cable.
+    procs = [_cli("annotate", str(bigger_drop), "--out-dir", str(out_dir), "--chunk", "4", "--workers", "4",
+                  "--no-progress")
              for _ in range(2)]
     for p in procs:
         _, err = p.communicate(timeout=900)

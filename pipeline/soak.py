@@ -1,0 +1,99 @@
+"""Memory soak: annotate N real cables in one ledger-backed run and sample
+the run's resident memory as it goes, to show it stays flat.
+
+``python -m pipeline.soak --cables 2000`` builds a drop of N cables from the
+corpus shards (``cables-*.jsonl``, streamed; cables are reused with a suffix
+when N exceeds the corpus), runs ``cables annotate DROP --out-dir`` in a
+subprocess, samples the resident memory of that process and its children
+every 2 s, and prints RSS at each tenth of the run plus the peak, then a last
+line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.config import REPO_ROOT
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children in MB (Linux /proc)."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def build_drop(shards: str, n: int, drop: Path) -> int:
+    """Write ``n`` cables from the shards into ``drop`` as ``<id>.txt``."""
+    written = 0
+    files = sorted(glob.glob(shards))
+    rnd = 0
+    while written < n and files:
+        for f in files:
+            with open(f, encoding="utf-8") as fh:
+                for line in fh:
+                    rec = json.loads(line)
+                    name = rec["id"] + (f"-{rnd}" if rnd else "")
+                    text = rec["raw"] + (f"\n\n{rnd}\n" if rnd else "")  # new bytes per round
+                    (drop / f"{name}.txt").write_text(text, encoding="utf-8")
+                    written += 1
+                    if written >= n:
+                        return written
+        rnd += 1
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.soak", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cables", type=int, default=2000)
+    ap.add_argument("--shards", default=str(REPO_ROOT.parent / "shared/corpora/cablegate/cables-*.jsonl"))
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        drop, out = Path(tmp) / "drop", Path(tmp) / "out"
+        drop.mkdir()
+        n = build_drop(args.shards, args.cables, drop)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-q", "annotate", str(drop), "--out-dir",
+                                 str(out), "--no-progress"], stdout=subprocess.PIPE, text=True)
+        samples: list[tuple[float, int, float]] = []  # (seconds, cables written, rss)
+        while proc.poll() is None:
+            parts = list(out.glob(".*.part")) if out.exists() else []
+            done = sum(1 for _ in open(parts[0], encoding="utf-8")) if parts else 0
+            samples.append((time.perf_counter() - t0, done, _rss_mb(proc.pid)))
+            time.sleep(2)
+        summary = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    print(f"{'cables done':>12}{'seconds':>10}{'rss MB':>10}")
+    marks = [round(n * k / 10) for k in range(1, 11)]
+    for m in marks:
+        s = next((s for s in samples if s[1] >= m), samples[-1])
+        print(f"{s[1]:>12}{s[0]:>10.0f}{s[2]:>10.0f}")
+    peak = max(s[2] for s in samples)
+    mid = [s[2] for s in samples if n * 0.1 <= s[1] <= n * 0.9]
+    report = {"cables": n, "written": summary["cables_written"], "paragraphs": summary["paragraphs"],
+              "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(peak),
+              "rss_at_10pct_mb": round(mid[0]) if mid else None, "rss_at_90pct_mb": round(mid[-1]) if mid else None}
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
