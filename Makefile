@@ -17,6 +17,10 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
+	@# The review app's browser tests drive Debian's Chromium (no Playwright browser download).
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 annotate: install
 	$(BIN)/cables annotate $(DROP) --out $(OUT)

@@ -8,6 +8,7 @@
     cables classify --input P --output Q classify {"id","text"} lines
     cables train [--task T] [--labels F...]  retrain the classifiers
     cables bench DROP                    stage and end-to-end throughput
+    cables review OUT.jsonl [--labels F] review and correct in the browser
 
 Exit status: 0 on success, 1 when the command failed or (with ``--strict``)
 when any cable was skipped, 2 on bad usage (argparse's convention).
@@ -195,6 +196,16 @@ def _runner_args(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler address (tcp://host:8786); none starts a local cluster")
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Start the review web app on a local free port and print its URL."""
+    if not args.annotated.is_file():
+        raise FileNotFoundError(f"{args.annotated}: no such annotated file")
+    from pipeline.review.server import serve
+
+    return serve(args.annotated, args.labels, args.reviewer, host=args.host, port=args.port,
+                 allow_remote=args.allow_remote)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cables`` command."""
     p = argparse.ArgumentParser(prog="cables", description="NLP extraction pipeline for diplomatic cables.")
@@ -256,6 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--models-dir", type=Path, default=REPO_ROOT / "models")
     t.add_argument("--force", action="store_true", help="promote the new version even if worse on dev")
     t.set_defaults(func=cmd_train)
+
+    rv = sub.add_parser("review", help="review annotated cables in the browser; decisions go to a labels file")
+    rv.add_argument("annotated", type=Path, metavar="OUT.jsonl", help="annotated JSON Lines (cables annotate --out)")
+    rv.add_argument("--labels", type=Path, default=REPO_ROOT / "corpora" / "labelled" / "reviewed.jsonl",
+                    help="append-only decisions file (default corpora/labelled/reviewed.jsonl)")
+    rv.add_argument("--reviewer", default=None, help="reviewer name recorded with each decision (default: login)")
+    rv.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    rv.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    rv.add_argument("--allow-remote", action="store_true",
+                    help="allow a non-loopback --host; every request then needs the printed access token")
+    rv.set_defaults(func=cmd_review)
 
     b = sub.add_parser("bench", help="print cables/s and paragraphs/s per stage and end to end")
     b.add_argument("drop", type=Path, help="folder of cable files")
