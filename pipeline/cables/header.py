@@ -49,7 +49,7 @@ _LEVEL = (r"(?:T" + _SP + "O" + _SP + "P" + r"[ ]+)?S" + _SP + "E" + _SP + "C" +
           r"|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE"
           r"|O[ ]N[ ]F[ ]I[ ]D[ ]E[ ]N[ ]T[ ]I[ ]A[ ]L|(?<![A-Z][ ])E[ ]C[ ]R[ ]E[ ]T")  # first letter lost (09LAGOS14)
 CLASS_LINE = re.compile(
-    r"(?P<cls>(?:" + _LEVEL + r")(?:[ ]?//?[A-Z][A-Z ,]*?)*"
+    r"(?P<cls>(?:" + _LEVEL + r")(?:[ ]?//?(?:FOR OFFICIAL USE ONLY|[A-Z][A-Z ,]*?))*"
     r"(?:[ ]+(?:E[ ]?F[ ]?T[ ]?O|SENSITIVE|NOFORN|EXDIS|NODIS|LIMDIS|SIPDIS|NOFORN/SIPDIS))*)"
     r"[ ]+(?:(?P<section>S?E?CTION[ ]+(?P<sec>\d+)[ ]+OF[ ]+(?P<of>\d+))[ ]+)?"  # "ECTION 01 OF 02" (08MANAMA492)
     r"(?P<station>[A-Z][A-Z.]*(?:[ ][A-Z][A-Z.]*){0,3})[ ]+(?P<serial>\d{3,7})[ \t\\]*$",
@@ -197,8 +197,13 @@ def parse_eo(text: str) -> ExecutiveOrder:
     if decl and re.fullmatch(r"[A-Za-z0-9/]{1,6}", decl):
         decl = decl.upper()  # "n/a" in lower-cased copies (10NAIROBI165)
     d = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})\b", rest)
-    if d:
+    iso = re.match(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b", rest)  # "2019/12/24" (09KAMPALA1413)
+    if iso:
+        d = iso
+        yy, mo, dd = (int(x) for x in iso.groups())
+    elif d:
         mo, dd, yy = (int(x) for x in d.groups())
+    if d:
         yy = yy if yy > 100 else (1900 + yy if yy >= 66 else 2000 + yy)
         try:
             decl = datetime(yy, mo, dd).strftime("%Y-%m-%d")
@@ -210,8 +215,9 @@ def parse_eo(text: str) -> ExecutiveOrder:
 def parse_tags(joined: str) -> list[str]:
     """``"PGOV PHUM, PREL PGOV"`` -> ``["PGOV", "PHUM", "PREL"]`` (de-duplicated)."""
     out: list[str] = []
-    for t in re.split(r"[\s,;]+", joined):
-        t = t.strip(".").upper()  # lower-cased transport copies (10NAIROBI165)
+    # a person tag keeps its parentheses and comma: "KDEM (MEDVEDEV, DMITRIY)"
+    for t in re.findall(r"\([^()]*\)|[^\s,;()]+", joined):
+        t = re.sub(r"\s+", " ", t.strip(".").upper())  # lower-cased transport copies (10NAIROBI165)
         if t and t not in out:
             out.append(t)
     return out

@@ -1,0 +1,179 @@
+"""Every defect kind of issue 3 on a small input: (snippet, field, expected).
+
+Each snippet is cut from the corpus cable named in its comment and set into
+a minimal cable (``cable(...)``: routing, class line, header lines, body), so
+one row tests one rule.  Reading damage (mojibake, cp1252, ``&#x000A;``)
+goes through :func:`read_cable_bytes` like a file would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cable_helpers import field
+from pipeline.cables.parse import parse_cable
+from pipeline.cables.read import read_cable_bytes
+
+ROUTING = "VZCZCXRO1149\nDE RUEHSK #0641/01 1670608\nZNY CCCCC ZZH\nR 160608Z JUN 06\nFM AMEMBASSY MINSK\n" \
+          "TO RUEHC/SECSTATE WASHDC 4560\n\n"
+
+
+def cable(cls: str = "C O N F I D E N T I A L MINSK 000641", eo: str = "E.O. 12958: DECL: 06/16/2016",
+          tags: str = "TAGS: PGOV, PINR", subject: str = "SUBJECT: X", ref: str = "",
+          cby: str = "Classified By: Ambassador X for reasons 1.4 (b) and (d).",
+          body: str = "1. (C) Text.\n") -> str:
+    head = "\n".join(x for x in (eo, tags, subject) if x)
+    return f"{ROUTING}{cls}\n\n{head}\n\n" + (f"{ref}\n\n" if ref else "") + (f"{cby}\n\n" if cby else "") + body
+
+
+def body(text: str) -> str:
+    return cable(body=text)
+
+
+ROWS = [
+    # --- Classified By ------------------------------------------------------------
+    # wrapped mid-word (09BOGOTA3271: "REASON: 1.4(B), \n(C), (D)")
+    (cable(cby="CLASSIFIED BY: William R. Brownfield, Ambassador; REASON: 1.4(B), \n(C), (D)"),
+     "header.classified_by.reasons", ["1.4(b)", "1.4(c)", "1.4(d)"]),
+    (cable(cby="Classified By: Political Counselor Ted Ambassa\ndor for reasons 1.4 (b) and (d)"),
+     "header.classified_by.reasons", ["1.4(b)", "1.4(d)"]),
+    # "1.5 (b,d)" (09THEHAGUE582)
+    (cable(cby="Classified By: POLECON Counselor Andrew C. Mann for reasons 1.5 (b,d)"),
+     "header.classified_by.reasons", ["1.5(b)", "1.5(d)"]),
+    (cable(cby="Classified By: POLECON Counselor Andrew C. Mann for reasons 1.5 (b,d)"),
+     "header.classified_by.by", "POLECON Counselor Andrew C. Mann"),
+    # page break glued in front of the line (09TRIPOLI437)
+    (cable(cby="TRIPOLI 00000437 001.2 OF 002 CLASSIFIED BY: Gene Cretz, Ambassador. REASON: 1.4 (b), (d)"),
+     "paragraphs[0].text", "Text."),
+    # --- E.O. and DECL ------------------------------------------------------------
+    (cable(eo="E.O. 12958: DECL: 10/30/2010"), "header.eo.declassify", "2010-10-30"),      # 00ABUDHABI5893
+    (cable(eo="E.O. 12958: DECL: 2019/12/24"), "header.eo.declassify", "2019-12-24"),      # 09KAMPALA1413
+    (cable(eo="E.O. 12958: DECL: 09/21/10"), "header.eo.declassify", "2010-09-21"),        # 00HARARE5461
+    (cable(eo="E.O. 12958: DECL: 7/20/2019"), "header.eo.declassify", "2019-07-20"),       # 09TRIPOLI583
+    (cable(eo="E.O. 12958: N/A"), "header.eo.declassify", "N/A"),                         # 08BERLIN1108
+    (cable(eo="E.o. 12958: n/a"), "header.eo.declassify", "N/A"),                         # 10NAIROBI165
+    (cable(eo="E.O. 12958: DECL: 06/16/2016"), "header.eo.order", "12958"),
+    (cable(eo="E.O. 12356: OADR"), "header.eo.order", "12356"),                           # 85BEIRUT1725
+    (cable(eo="E.O. 12356: OADR"), "header.eo.declassify", "OADR"),
+    (cable(eo="E.O. 12065: GDS 11/30/84 (SMITH, J) OR-P"), "header.eo.order", "12065"),
+    (cable(eo="E.O. 11652: NGDS"), "header.eo.order", "11652"),                           # 75LIBREVILLE1895
+    (cable(eo="E.O. 11652: NGDS"), "header.eo.declassify", "NGDS"),
+    # --- TAGS -----------------------------------------------------------------------
+    (cable(tags="TAGS: PREL PGOV PHUM KDEM ECON EFIN ETRD EINV\n     SNAR KCRM RS"), "header.tags",
+     ["PREL", "PGOV", "PHUM", "KDEM", "ECON", "EFIN", "ETRD", "EINV", "SNAR", "KCRM", "RS"]),
+    (cable(tags="TAGS: PGOV ECON PINR ELAB ECON PINR ELAB IT EU"), "header.tags",            # 02ROME3639
+     ["PGOV", "ECON", "PINR", "ELAB", "IT", "EU"]),
+    (cable(tags="TAGS: PREL PGOV KDEM (MEDVEDEV, DMITRIY) RS"), "header.tags",
+     ["PREL", "PGOV", "KDEM", "(MEDVEDEV, DMITRIY)", "RS"]),
+    # --- SUBJECT --------------------------------------------------------------------
+    (cable(subject="SUBJECT: SULTAN BIN ZAYID: \"MUST THE U.S. BE TOUGHER\n          THAN THE ISRAELIS ON PALESTINE?\""),
+     "header.subject", "SULTAN BIN ZAYID: \"MUST THE U.S. BE TOUGHER THAN THE ISRAELIS ON PALESTINE?\""),  # 00ABUDHABI5893
+    (cable(subject="SUBJECT: (C) NETHERLANDS/AFGHANISTAN: DUTCH\nDEBATE ON ISAF\nEXTENSION"),
+     "header.subject", "NETHERLANDS/AFGHANISTAN: DUTCH DEBATE ON ISAF EXTENSION"),
+    (cable(subject="SUBJECT: (SBU) TIP IN CAMBODIA"), "header.subject", "TIP IN CAMBODIA"),
+    # --- REF -------------------------------------------------------------------------
+    (cable(ref="REF: A. CAIRO 181 B. CAIRO 257 C. 08 CAIRO 2480"), "header.references[2].cable_id",
+     "08CAIRO2480"),                                                                       # 09CAIRO290
+    (cable(ref="REF: A. CAIRO 181 B. CAIRO 257 C. 08 CAIRO 2480"), "header.references[0].cable_id",
+     "06CAIRO181"),                            # no year: the cable's own (DTG 06)
+    (cable(ref="REF: A) Berlin 250\n B) Berlin 620\n C) Berlin 1045"), "len(header.references)", 3),  # 08BERLIN1108
+    (cable(ref="REF: A) Berlin 250\n B) Berlin 620\n C) Berlin 1045"), "header.references[1].cable_id",
+     "06BERLIN620"),
+    (cable(ref="REF: A. STRUWE-CLINE EMAIL 10/30/09\n     B. CAIRO 1742"), "header.references[0].cable_id",
+     None),                                                                                # 09CAIRO2084 e-mail
+    (cable(ref="REF: A. STRUWE-CLINE EMAIL 10/30/09\n     B. CAIRO 1742"), "header.references[1].cable_id",
+     "06CAIRO1742"),
+    (cable(ref="REF: TELCON (C) WILSON/CHARLES TELECON"), "header.references[0].cable_id", None),  # 90BAGHDAD4397
+    (cable(ref="REF: STATE 151237 (DTG 032313Z AUG 06)"), "header.references[0].cable_id", "06STATE151237"),
+    # --- paragraphs: numbers and markings -------------------------------------------
+    (body("¶1. (C) Summary: one.\n\n¶2. (S//NF) Two.\n"), "paragraphs[1].marking", "S//NF"),   # 09CAIRO2084
+    (body("1. (C) One.\n\n2. (C/REL TO USA, AUS) Two.\n"), "paragraphs[1].caveats", ["REL"]),
+    (body("1. (U//FOUO) One.\n"), "paragraphs[0].sensitivity", "SBU"),
+    (body("1. (C) One.\n\n1.A. (S) Sub.\n"), "paragraphs[1].number", "1.A"),
+    (body("1.(C) One.\n\n2.(SBU) Two.\n\n3.(SBU) Three.\n"), "paragraphs[2].marking", "SBU"),  # 08TRIPOLI113
+    (body("3. (C) Three.\n\n4. C) Four, marking malformed.\n"), "paragraphs[1].number", "4"),
+    (body("1. (U) One.\n\n2. Unmarked two.\n"), "paragraphs[1].marking", None),
+    # lettered sub-paragraphs stay in the parent (LABELING.md: numbered is the unit)
+    (body("1. (S) QUESTIONS:\n\nA. (S/NF) WHAT IS HIS VIEW?\n\nB. (S/NF) WHO ARE HIS FRIENDS?\n"),
+     "len(paragraphs)", 1),
+    # pilcrow number that was "paragraph 3." at a line end (09CAIRO2084)
+    (body("1.(U) Please see paragraph\n\n¶3.\n¶2. (S) Two.\n\n¶3. (S) Three.\n"), "paragraphs[0].text",
+     "Please see paragraph 3."),
+    (body("1.(U) Please see paragraph\n\n¶3.\n¶2. (S) Two.\n\n¶3. (S) Three.\n"), "len(paragraphs)", 3),
+    # a marked number right under the Classified By line, no blank (09CAIRO321)
+    (cable(cby="Classified By: ECPO Mincouns William R. Stewart for reason 1.4 (b).",
+           body="1.(C) We demarched MFA.\n2.(C) Second.\n"), "len(paragraphs)", 2),
+    # --- page breaks, SIPDIS, headings, header lines in the body -------------------
+    (body("1. (C) Chinese export control\nBEIJING 00002305  002 OF 003\n\nregulations apply.\n"),
+     "paragraphs[0].text", "Chinese export control regulations apply."),               # own line
+    (body("1. (C) ... proliferation BEIJING 00002305 002 OF 003 regulations apply.\n"),
+     "paragraphs[0].text", "... proliferation regulations apply."),                     # glued
+    (body("1. (C) the NAC NEW DELHI 00009527 005 OF 005 has asked tribals.\n").replace("MINSK 000641", "NEW DELHI 009527"),
+     "paragraphs[0].text", "the NAC has asked tribals."),                               # 05NEWDELHI9527
+    (body("1. (C) Secretary Paulson will play important SIPDIS roles in the SED.\n"),
+     "paragraphs[0].text", "Secretary Paulson will play important roles in the SED."),  # 07BEIJING1840
+    (body("1. (U) Please use the caption SIPDIS in all replies.\n"), "paragraphs[0].text",
+     "Please use the caption SIPDIS in all replies."),                                  # 10STATE16219
+    (body("1. (C) One. End Summary.\n\n------- Tunnel Openings -------\n\n2. (C) Two.\n"),
+     "paragraphs[1].heading", "Tunnel Openings"),
+    (body("1. (C) One.\n\nComment -------\n\n2. (C) Two.\n"), "paragraphs[1].heading", "Comment"),  # 08RIODEJANEIRO91
+    (body("1. (C) One. Haiti ----- 2 (C) The Ambassador briefed.\n"), "paragraphs[1].heading", "Haiti"),  # 10MADRID49
+    (body("1. (C) One. Haiti ----- 2 (C) The Ambassador briefed.\n"), "paragraphs[0].text", "One."),
+    (body("1. (C) One sentence. End Comment. 2. (U) This message was cleared.\n"), "len(paragraphs)", 2),
+    (body("1. (C) One.\n\n--------------------------------------------- -- Arab-South America Summit "
+          "--------------------------------------------- --\n\n2. (C) Two.\n"),
+     "paragraphs[1].heading", "Arab-South America Summit"),                             # 09BRASILIA391
+    (body("C O N F I D E N T I A L SECTION 01 OF 02 MINSK 000641 SIPDIS E.O. 12958: DECL: 06/16/2016 "
+          "TAGS: PGOV PINR\n\n1. (C) One.\n"), "len(paragraphs)", 1),                       # 08BERLIN1108
+    (body("1. (C) Text ends here. WOOD Classified By: DCM Milton K. Drucker, Reasons: 1.4 B...\n"),
+     "paragraphs[0].text", "Text ends here."),                                          # 06BOGOTA1082
+    (body("1. (C) Text ends here. WOOD Classified By: DCM Milton K. Drucker, Reasons: 1.4 B...\n"),
+     "header.signer", "WOOD"),
+    (body("1. (C) One.\n\n2. (C) Two.\n\nMUSSOMELI\n\n=====CABLE ENDS=====\n"), "header.signer", "MUSSOMELI"),
+    (body("1. (C) One.\n\n2. (C) Two.\n\n=====CABLE ENDS=====\n"), "paragraphs[1].text", "Two."),  # 02BOGOTA3281
+    # --- tables keep their cells ----------------------------------------------------
+    (body("1. (U) Results:\n\n     Party      Seats\n     PSD        120\n     PNL         65\n"),
+     "paragraphs[0].text", "Results: Party Seats PSD 120 PNL 65"),
+    # --- classification lines ---------------------------------------------------------
+    (cable(cls="UNCLAS E F T O SECTION 01 OF 08 MINSK 000641"), "header.classification.level", "SBU"),  # 09LONDON2622
+    (cable(cls="UNCLAS SECTION 01 OF 05 MINSK 000641\n\nDOL FOR ILAB SENSITIVE SIPDIS"),
+     "header.classification.level", "SBU"),                                              # 06SAOPAULO357
+    (cable(cls="O N F I D E N T I A L SECTION 01 OF 04 MINSK 000641"), "header.classification.level", "C"),  # 09LAGOS14
+    (cable(cls="C O N F I D E N T I A L ECTION 01 OF 02 MINSK 000641"), "header.section", "SECTION 01 OF 02"),
+    (cable(cls="C O N F I D E N T I A LMINSK 000641"), "header.classification.level", "C"),  # 09CAIRO79
+    (cable(cls="UNCLASSIFIED//FOR OFFICIAL USE ONLY MINSK 000641"), "header.classification.level", "SBU"),
+    (cable(cls="UNCLAS MINSK 000641 \\"), "header.cable_id", "06MINSK641"),                   # 85BEIRUT1725
+]
+
+
+@pytest.mark.parametrize("text,name,expected", ROWS, ids=[f"{k}:{r[1]}" for k, r in enumerate(ROWS)])
+def test_defect_kind(text, name, expected):
+    assert field(parse_cable(text), name) == expected
+
+
+READ_ROWS = [
+    # mojibake: UTF-8 read as cp1252 ("Â¶1.", "Embassyâ€™s")
+    ("Â¶1. (C) The Embassyâ€™s view.", "¶1. (C) The Embassy\u2019s view."),
+    # literal &#x000A; for newlines (HTML drops)
+    ("UNCLAS MINSK 000641&#x000A;&#x000A;SUBJECT: X", "UNCLAS MINSK 000641\n\nSUBJECT: X"),
+]
+
+
+@pytest.mark.parametrize("raw,expected", READ_ROWS)
+def test_read_repairs(raw, expected):
+    padded = ROUTING + raw + "\n"
+    assert read_cable_bytes(padded.encode("utf-8"), None) == ROUTING + expected + "\n"
+
+
+def test_cp1252_file_reads_like_utf8():
+    text = cable(body="1. (C) The Embassy\u2019s \u201cview\u201d.\n")
+    assert read_cable_bytes(text.encode("cp1252"), None) == text
+
+
+def test_trailing_backslashes_dropped():
+    # every line ending in a backslash (08TASHKENT153, 05MANAMA1672)
+    text = cable(body="1. (C) Karimova's appointment was\nconfirmed by note.\n\n2. (C) Two.\n")
+    text = "\n".join(ln + " \\" for ln in text.split("\n"))
+    c = parse_cable(read_cable_bytes(text.encode("utf-8"), None))
+    assert c.paragraphs[0].text == "Karimova's appointment was confirmed by note."
+    assert c.header.tags == ["PGOV", "PINR"]
