@@ -47,6 +47,13 @@ def test_runs_annotate_only_new_or_changed_bytes(drop, tmp_path, prefect_harness
     assert [Path(f.path).name for f in first.failures] == ["empty.txt"]
     assert Path(first.output).name.endswith(f"-{first.run_id}.jsonl")
 
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        arts = [a for a in client.read_artifacts() if a.key == "annotate-drop-summary"]
+    report = next(a.data for a in arts if first.run_id in a.data)
+    assert "empty.txt" in report and "Least confident" in report and "sensitivity=" in report
+
     second = annotate_drop(str(drop), out_dir=str(out_dir), progress=False)
     assert (second.cables_written, second.skipped, second.output) == (0, 4, None)
 
