@@ -23,6 +23,14 @@ Rules (LABELING.md; cable ids where each case was seen)
   (``... eco-tourism. SCOBEY``, 08CAIRO2175).
 * Zones: SUMMARY ... END SUMMARY, COMMENT ... END COMMENT, and paragraphs
   under a ``COMMENT`` heading.
+* Reflowed lines (one paragraph per line) are first cut into pieces by
+  :mod:`pipeline.cables.glued`: glued page breaks, SIPDIS, dashed headings,
+  repeated headers and paragraph starts become lines of their own kind.
+* Header matter repeated in the body is no paragraph: everything above a
+  ``header ends`` ruler (09LIMA1053), pre-number blocks opening with a class
+  line, and one-line database-dump fields (09THEHAGUE582).
+* A paragraph with neither text nor marking goes; its number returns to the
+  paragraph before when that one ends mid-sentence (09CAIRO2084).
 """
 
 from __future__ import annotations
