@@ -164,7 +164,9 @@ class Entity:
     ``label`` is an OntoNotes label (PERSON, ORG, GPE, NORP, DATE, ...) or a
     cable label from the project's rules (CABLE_REF, TAG, POST).  ``kb_id``
     carries a canonical form where the rule knows one (the reference id of a
-    CABLE_REF).
+    CABLE_REF).  ``expansion`` is the long form of an acronym the cable
+    defines ("MOJ" -> "Ministry of Justice"); ``title`` is the title written
+    before a PERSON ("Minister of Justice"), as in the text.
     """
 
     text: str
@@ -172,6 +174,8 @@ class Entity:
     start: int
     end: int
     kb_id: str | None = None
+    expansion: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -235,6 +239,9 @@ class CableRecord:
     paragraphs: list[AnnotatedParagraph]
     provenance: Provenance
     warnings: list[str] = field(default_factory=list)
+    #: Acronyms the cable defines, short form -> long form
+    #: (:func:`pipeline.nlp.acronyms.cable_acronyms`).
+    acronyms: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form validated by ``cable_record.schema.json``."""

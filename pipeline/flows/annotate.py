@@ -85,7 +85,8 @@ def ner_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[list
     cables = parsed[0]
     years = [(c.header.cable_id or "")[:2] or None for c in cables for _ in c.paragraphs]
     with loaded.NER_LOCK:
-        return extract_entities(shared_nlp(), stages.paragraph_texts(cables), years=years)
+        groups = [k for k, c in enumerate(cables) for _ in c.paragraphs]
+        return extract_entities(shared_nlp(), stages.paragraph_texts(cables), years=years, cables=groups)
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

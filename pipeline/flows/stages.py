@@ -16,6 +16,8 @@ import pipeline
 from pipeline.cables.errors import CableError
 from pipeline.cables.parse import parse_file
 from pipeline.config import load_config
+from pipeline.nlp.acronyms import cable_acronyms
+from pipeline.nlp.casing import restore_case
 from pipeline.records import AnnotatedParagraph, Cable, CableRecord, Entity, ParagraphPredictions, Provenance
 
 log = logging.getLogger(__name__)
@@ -131,5 +133,6 @@ def assemble(
             annotated_at=now,
         )
         warnings = list(cable.warnings) + oversize_warnings(cable, ner_cap, cls_cap)
-        records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, warnings))
+        acronyms = cable_acronyms([restore_case(p.text) for p in cable.paragraphs])
+        records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, warnings, acronyms))
     return records

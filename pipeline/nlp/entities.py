@@ -9,11 +9,38 @@ from spacy.language import Language
 
 from pipeline.cables.ids import ref_cable_id
 from pipeline.config import load_config
+from pipeline.nlp.acronyms import cable_acronyms
+from pipeline.nlp.casing import restore_case as _restore_case
 from pipeline.records import Entity
 
 # Never entities: redaction strings of the Cablegate release, the SIPDIS
 # distribution caveat, and routing words (see issue on cable-aware NER).
 _NOT_ENTITY = re.compile(r"X{4,}|\bSIPDIS\b|^(?:ZNY|ZNR|ZZH|VZCZC\w*)$")
+
+
+_TITLE_HEAD = (
+    r"(?:(?:Deputy|Vice|Acting|Former|Senior|Assistant|Under|Prime|Foreign|Defense|Defence|Interior|"
+    r"Justice|Finance|Chief|First|Second|Third|Executive|General|Provincial|Supreme|Court|Appeals?)\s+)*"
+    r"(?:Prime Minister|Minister|Ministers|Ambassador|Amb\.|President|Secretary(?:[- ]General)?|Governor|"
+    r"Judge|Prosecutor|General|Gen\.|Director(?:[- ]General)?|Chairman|Chairwoman|Chair|Senator|Sen\.|"
+    r"Spokesman|Spokesperson|King|Queen|Prince|Princess|Mayor|Colonel|Col\.|Lieutenant|Lt\.|Major|"
+    r"Commander|Consul(?: General)?|Charge(?: d'Affaires)?(?: a\.i\.)?|Speaker|Representative|Rep\.|"
+    r"Undersecretary|Advis[eo]r|Attorney General|Premier|Chancellor|Counselor|Counsellor|Head|Leader|"
+    r"Chief|Dean|Rector|Commissioner|Deputy|Vice[- ]Minister|Investigating Judge|MP|Parliamentarian)"
+)
+#: A title written just before a person's name: "Minister of Justice",
+#: "Deputy Prime Minister", "Cambodian Ambassador to the U.S." is not
+#: attempted (only "of/for <Capitalised words>" complements).
+_TITLE = re.compile(
+    rf"(?<![\w.])((?i:{_TITLE_HEAD})(?:\s+(?:of|for|to)\s+(?:the\s+)?[A-Z][\w'.-]*"
+    r"(?:\s+(?:and\s+|of\s+|for\s+|the\s+)*[A-Z][\w'.-]*)*)?),?\s+$"
+)
+
+
+def _title_before(text: str, start: int) -> tuple[int, int] | None:
+    """Span of the title written right before ``text[start:]`` (a PERSON)."""
+    m = _TITLE.search(text, max(0, start - 100), start)
+    return m.span(1) if m else None
 
 
 def _windows(text: str, size: int) -> Iterator[tuple[int, str]]:
@@ -35,6 +62,8 @@ def extract_entities(
     texts: Sequence[str],
     batch_size: int | None = None,
     years: Sequence[str | None] | None = None,
+    cables: Sequence[int] | None = None,
+    restore_case: bool = True,
 ) -> list[list[Entity]]:
     """Return one entity list per text, offsets into that text.
 
@@ -50,24 +79,72 @@ def extract_entities(
     except at such a cut.  Only the first ``[spacy] max_paragraph_chars``
     characters of a text are searched (a multi-megabyte table would take
     minutes and hold no entities worth it); the flow records a warning.
+
+    ``restore_case``: ALL-CAPS texts go through
+    :func:`pipeline.nlp.casing.restore_case` before NER (same length, same
+    offsets); entity ``text`` is always the slice of the original text.
+
+    ``cables``: per text, the index of its cable (texts of one cable share
+    an acronym table, :func:`pipeline.nlp.acronyms.cable_acronyms`); by
+    default each text is its own cable.  An entity whose text is a defined
+    short form (``MOJ``) gets the long form in ``expansion``; a use of a
+    short form that the model missed becomes an entity with the label the
+    model gave its long form, if it gave one.  A PERSON gets ``title`` when
+    a title is written right before it ("Minister of Justice Ang Vong
+    Vathana").
     """
     cfg = load_config()["spacy"]
     size = int(cfg["max_chars"])
     cap = int(cfg["max_paragraph_chars"])
     bs = batch_size or int(cfg["batch_size"])
     pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
-    for i, text in enumerate(texts):
-        pieces.extend((i, off, piece) for off, piece in _windows(text[:cap], size))
+    seen = [_restore_case(t[:cap]) if restore_case else t[:cap] for t in texts]
+    for i, text in enumerate(seen):
+        pieces.extend((i, off, piece) for off, piece in _windows(text, size))
     out: list[list[Entity]] = [[] for _ in texts]
     docs = nlp.pipe((p for _, _, p in pieces), batch_size=bs)
     for (i, off, _), doc in zip(pieces, docs):
+        text = texts[i]
         for ent in doc.ents:
-            if _NOT_ENTITY.search(ent.text) or "\n" in ent.text:
+            start, end = off + ent.start_char, off + ent.end_char
+            orig = text[start:end]
+            if _NOT_ENTITY.search(orig) or "\n" in orig:
                 continue
-            kb_id = None
+            kb_id = title = None
             if ent.label_ == "CABLE_REF":
-                kb_id = ref_cable_id(ent.text, years[i] if years else None)
-            out[i].append(
-                Entity(text=ent.text, label=ent.label_, start=off + ent.start_char, end=off + ent.end_char, kb_id=kb_id)
-            )
+                kb_id = ref_cable_id(orig, years[i] if years else None)
+            elif ent.label_ == "PERSON":
+                span = _title_before(seen[i], start)
+                title = text[span[0] : span[1]] if span else None
+            out[i].append(Entity(text=orig, label=ent.label_, start=start, end=end, kb_id=kb_id, title=title))
+    _resolve_acronyms(texts, seen, out, cables)
     return out
+
+
+def _resolve_acronyms(
+    texts: Sequence[str], seen: Sequence[str], out: list[list[Entity]], cables: Sequence[int] | None
+) -> None:
+    groups: dict[int, list[int]] = {}
+    for i in range(len(texts)):
+        groups.setdefault(cables[i] if cables is not None else -1 - i, []).append(i)
+    for idx in groups.values():
+        table = cable_acronyms([seen[i] for i in idx])
+        if not table:
+            continue
+        long_label = {e.text.lower(): e.label for i in idx for e in out[i]}
+        use = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(table, key=len, reverse=True)) + r")s?(?![\w-])")
+        for i in idx:
+            for e in out[i]:
+                short = e.text[:-1] if e.text.endswith("s") and e.text[:-1] in table else e.text
+                if short in table:
+                    e.expansion = table[short]
+            taken = [(e.start, e.end) for e in out[i]]
+            added = False
+            for m in use.finditer(texts[i]):
+                label = long_label.get(table[m.group(1)].lower())
+                if label is None or any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                out[i].append(Entity(m.group(), label, m.start(), m.end(), expansion=table[m.group(1)]))
+                added = True
+            if added:
+                out[i].sort(key=lambda e: e.start)
