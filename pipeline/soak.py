@@ -75,17 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-q", "annotate", str(drop), "--out-dir",
                                  str(out), "--no-progress"], stdout=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, float]] = []  # (seconds, cables written, rss)
+        marks = [round(n * k / 10) for k in range(1, 11)]
+        print(f"{'cables done':>12}{'seconds':>10}{'rss MB':>10}", flush=True)
         while proc.poll() is None:
             parts = list(out.glob(".*.part")) if out.exists() else []
             done = sum(1 for _ in open(parts[0], encoding="utf-8")) if parts else 0
             samples.append((time.perf_counter() - t0, done, _rss_mb(proc.pid)))
+            while marks and done >= marks[0]:  # print as it goes: a long soak shows progress
+                marks.pop(0)
+                print(f"{done:>12}{samples[-1][0]:>10.0f}{samples[-1][2]:>10.0f}", flush=True)
             time.sleep(2)
         summary = json.loads(proc.stdout.read().strip().splitlines()[-1])
-    print(f"{'cables done':>12}{'seconds':>10}{'rss MB':>10}")
-    marks = [round(n * k / 10) for k in range(1, 11)]
-    for m in marks:
-        s = next((s for s in samples if s[1] >= m), samples[-1])
-        print(f"{s[1]:>12}{s[0]:>10.0f}{s[2]:>10.0f}")
     peak = max(s[2] for s in samples)
     mid = [s[2] for s in samples if n * 0.1 <= s[1] <= n * 0.9]
     report = {"cables": n, "written": summary["cables_written"], "paragraphs": summary["paragraphs"],
