@@ -3,6 +3,7 @@ API over one annotated file and one append-only labels file.
 
     GET  /                     cable list with filters
     GET  /queue                review queue, most uncertain paragraphs first
+    GET  /agreement            Cohen's kappa between two reviewers
     GET  /cable/{cable_id}     one cable: paragraphs, entities, predictions
     GET  /api/meta             reviewer, file names, filter choices
     GET  /api/cables           filtered cable summaries (see filters.CableFilter)
@@ -10,6 +11,8 @@ API over one annotated file and one append-only labels file.
     GET  /api/queue            paragraphs by uncertainty
     GET  /api/decisions        latest decisions (per paragraph, label, reviewer)
     POST /api/decisions        append one decision (token + same origin)
+    GET  /api/reviewers        names found in the labels file
+    GET  /api/agreement?a=&b=  Cohen's kappa per label and the disagreements
 """
 
 from __future__ import annotations
@@ -80,6 +83,10 @@ def create_app(
     @app.get("/queue", response_class=HTMLResponse)
     def queue_page():
         return page("queue.html")
+
+    @app.get("/agreement", response_class=HTMLResponse)
+    def agreement_page():
+        return page("agreement.html")
 
     @app.get("/cable/{cable_id}", response_class=HTMLResponse)
     def cable_page(cable_id: str):
@@ -179,6 +186,16 @@ def create_app(
         if cable_id:
             rows = [d for d in rows if d.get("cable_id") == cable_id]
         return {"decisions": rows}
+
+    @app.get("/api/agreement")
+    def get_agreement(a: str, b: str):
+        from pipeline.review.agreement import agreement
+
+        return agreement(store.read_all(), a, b)
+
+    @app.get("/api/reviewers")
+    def reviewers():
+        return {"reviewers": sorted({d.get("reviewer") or "" for d in store.read_all()})}
 
     @app.post("/api/decisions", status_code=201)
     def post_decision(request: Request, body: dict[str, Any] = Body(...)):

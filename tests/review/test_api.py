@@ -12,7 +12,7 @@ def _first_pid(client, cable="07PHNOMPENH1308"):
 
 
 def test_pages_are_served_with_the_token(client):
-    for url in ("/", "/queue", "/cable/07PHNOMPENH1308", "/static/app.js", "/static/style.css"):
+    for url in ("/", "/queue", "/agreement", "/cable/07PHNOMPENH1308", "/static/app.js", "/static/style.css"):
         assert client.get(url).status_code == 200, url
     assert 'content="test-token"' in client.get("/").text
     assert client.get("/cable/NOSUCH").status_code == 404
@@ -124,3 +124,22 @@ def test_cli_refuses_remote_host_without_flag(annotated, labels, capsys):
 
     assert main(["review", str(annotated), "--labels", str(labels), "--host", "0.0.0.0"]) == 2
     assert "allow-remote" in capsys.readouterr().err
+
+
+def test_agreement_between_two_reviewers(client):
+    paras = client.get("/api/cables/00ATHENS1917").json()["record"]["paragraphs"]
+    ids = [p["id"] for p in paras][:4]
+    ann = [1, 0, 1, 0]
+    bob = [1, 0, 0, 0]
+    for who, values in (("ann", ann), ("bob", bob)):
+        for pid, v in zip(ids, values):
+            assert client.post("/api/decisions", headers=TOKEN,
+                               json={"paragraph_id": pid, "label": "doubt", "value": v, "reviewer": who}).status_code == 201
+    from sklearn.metrics import cohen_kappa_score
+
+    got = client.get("/api/agreement", params={"a": "ann", "b": "bob"}).json()
+    assert got["labels"]["doubt"]["n"] == 4 and got["labels"]["doubt"]["agree"] == 3
+    assert abs(got["labels"]["doubt"]["kappa"] - cohen_kappa_score(ann, bob)) < 1e-9
+    assert got["labels"]["commitment"]["kappa"] is None
+    assert [(d["paragraph_id"], d["ann"], d["bob"]) for d in got["disagreements"]] == [(ids[2], 1, 0)]
+    assert client.get("/api/reviewers").json()["reviewers"] == ["ann", "bob"]

@@ -198,6 +198,28 @@ function onKey(e) {
   else if (lvl >= 0) { e.preventDefault(); decide(p, "sensitivity", LEVELS[lvl]); }
 }
 
+// ---- agreement between two reviewers ----
+async function agreementPage() {
+  const names = (await getJSON("/api/reviewers")).reviewers;
+  const form = document.getElementById("pair");
+  for (const s of form.querySelectorAll("select")) for (const n of names) s.append(el("option", {}, n));
+  if (names.length > 1) form.elements.b.value = names[1];
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const a = form.elements.a.value, b = form.elements.b.value;
+    const g = await getJSON(`/api/agreement?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+    const kt = document.querySelector("#kappa tbody"); kt.replaceChildren();
+    for (const [lab, r] of Object.entries(g.labels))
+      kt.append(el("tr", {}, el("td", {}, lab), el("td", {}, r.n), el("td", {}, r.agree), el("td", {}, r.kappa === null ? "-" : r.kappa.toFixed(3))));
+    const dt = document.querySelector("#dis tbody"); dt.replaceChildren();
+    for (const d of g.disagreements) {
+      const idx = d.paragraph_id.split("/").pop();
+      dt.append(el("tr", {}, el("td", {}, el("a", {href: `/cable/${encodeURIComponent(d.cable_id)}#p${idx}`}, d.paragraph_id)),
+        el("td", {}, d.label), el("td", {}, String(d[a])), el("td", {}, String(d[b]))));
+    }
+  });
+}
+
 whoami();
-({list: listPage, queue: queuePage, cable: cablePage})[document.body.dataset.page]()
+({list: listPage, queue: queuePage, cable: cablePage, agreement: agreementPage})[document.body.dataset.page]()
   .catch(err => { document.body.dataset.error = String(err); console.error(err); });
