@@ -10,7 +10,8 @@ allow-list), ``CAMBODIA`` becomes ``Cambodia`` and ``THE`` becomes ``the``.
 Words the table never saw are title-cased (in 5,000 cables every common
 word has been seen; what is left is mostly names), the first word of a
 sentence is capitalised, and tokens the cable rules read in capitals are
-left alone (TAGS codes, words with digits, redactions ``XXXX``).
+left alone (TAGS codes, words with digits, redactions ``XXXX``, a short
+form being defined in parentheses ``(RGC)``).
 
 Every change is one character for one character, so the restored text has
 the same length and offsets as the original: entities found in it are
@@ -28,6 +29,7 @@ from importlib import resources
 
 _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(r"\S+")
+_DEFINED = re.compile(r"^\([^\W\d_]{2,8}s?\)[,.;:]?$")  # "(RGC)": a short form being defined
 _SENT_END = re.compile(r"[.!?:;]['\")\]]*\s+$|^\s*$|\n\s*$")
 
 #: A paragraph is "all caps" when at least this share of its cased letters
@@ -96,7 +98,7 @@ def restore_case(text: str) -> str:
         if frozen and any(a <= tok.start() < b for a, b in frozen):
             continue
         core = t.strip("\"'()[],.;:!?")
-        if core in keep or any(c.isdigit() for c in t) or "XXXX" in t:
+        if core in keep or any(c.isdigit() for c in t) or "XXXX" in t or _DEFINED.match(t):
             continue
         sent_start = bool(_SENT_END.search(text[: tok.start()]))
         first = True
