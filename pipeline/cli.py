@@ -152,14 +152,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from pipeline.classify.train import train_all
+    from pipeline.flows.retrain import retrain_flow
 
     tasks = list(TASKS) if args.task == "all" else [args.task]
-    result = train_all(
+    result = retrain_flow(
         tasks=tasks,
-        labels_paths=args.labels,
-        corpus_dir=args.corpus,
-        models_dir=args.models_dir,
+        labels=[str(p) for p in args.labels],
+        corpus=str(args.corpus),
+        models_dir=str(args.models_dir),
         force=args.force,
     )
     print(json.dumps(result, indent=2, default=str))
@@ -254,11 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--batch-size", type=int, default=32)
     c.set_defaults(func=cmd_classify)
 
-    t = sub.add_parser("train", help="retrain the paragraph classifiers and write new model versions")
+    t = sub.add_parser(
+        "train",
+        help="retrain the paragraph classifiers (Prefect flow retrain-classifiers); a new version becomes the "
+        "default only if not worse on dev",
+    )
     t.add_argument("--task", choices=(*TASKS, "all"), default="all")
     t.add_argument(
         "--labels", type=Path, nargs="+", default=[REPO_ROOT / "corpora" / "labelled" / "paragraphs.jsonl"],
-        help="labelled paragraphs (LABELING.md format)",
+        help="labelled paragraphs (LABELING.md format) and/or review-app labels files (corrections)",
     )
     t.add_argument(
         "--corpus", type=Path, default=REPO_ROOT.parent / "shared" / "corpora" / "cablegate",

@@ -50,6 +50,8 @@ class Example:
     text: str
     label: object
     sample: str | None = None
+    cue: str | None = None
+    context: object = None
 
 
 def load_splits(path: Path = DEFAULT_SPLITS) -> dict[str, set[str]]:
@@ -85,6 +87,52 @@ def load_labelled(paths: list[Path]):
     return datasets.load_dataset("json", data_files=files, split="train")
 
 
+def load_labels_with_corrections(paths: list[Path]):
+    """Labelled paragraphs plus review corrections, de-duplicated, as a ``datasets.Dataset``.
+
+    A file whose first line has ``text`` is a labelled-paragraph file (read with
+    ``datasets``); one whose first line has ``label`` and ``value`` is a labels
+    file of the review app (``pipeline.review.decisions``): each decision sets
+    ``label`` to ``value`` on the paragraph with the same ``cable_id`` and
+    ``para`` (the last decision wins; decisions on paragraphs not in the
+    labelled files are counted and skipped, they carry no text).  Duplicates
+    (same cable, paragraph number and text) keep the last copy.  Returns
+    ``(dataset, stats)``.
+    """
+    import datasets
+
+    label_files, decisions = [], []
+    for p in paths:
+        p = Path(p)
+        if not p.is_file():
+            raise FileNotFoundError(p)
+        first = next((json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()), {})
+        if "text" in first:
+            label_files.append(p)
+        elif "label" in first and "value" in first:
+            decisions += [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+        else:
+            raise ValueError(f"{p}: neither labelled paragraphs (text) nor review decisions (label, value)")
+    rows = list(load_labelled(label_files)) if label_files else []
+    stats = {"rows_read": len(rows), "decisions": len(decisions)}
+    by_key: dict[tuple, dict] = {}
+    for r in rows:
+        by_key[(r["cable_id"], str(r.get("para")), r["text"])] = r
+    stats["duplicates_dropped"] = len(rows) - len(by_key)
+    index = {(k[0], k[1]): r for k, r in by_key.items()}
+    applied = skipped = 0
+    for d in decisions:
+        r = index.get((d.get("cable_id"), str(d.get("para"))))
+        if r is None or d["label"] not in r:
+            skipped += 1
+            continue
+        r[d["label"]] = d["value"]
+        applied += 1
+    stats.update(corrections_applied=applied, corrections_skipped=skipped, rows=len(by_key))
+    datasets.disable_progress_bars()
+    return datasets.Dataset.from_list(list(by_key.values())), stats
+
+
 def labelled_examples(ds, task: str, cable_ids: set[str]) -> list[Example]:
     """Examples of ``task`` for paragraphs whose cable is in ``cable_ids``.
 
@@ -101,7 +149,8 @@ def labelled_examples(ds, task: str, cable_ids: set[str]) -> list[Example]:
                 continue
         else:
             label = bool(label)
-        out.append(Example(row["cable_id"], strip_leading_marking(row["text"]), label, row.get("sample")))
+        cue = row.get(f"{task}_cue") if task in ("commitment", "doubt") else None
+        out.append(Example(row["cable_id"], strip_leading_marking(row["text"]), label, row.get("sample"), cue))
     return out
 
 
@@ -134,6 +183,8 @@ def corpus_examples(corpus_dir: Path, cable_ids: set[str]) -> tuple[list[Example
         raise ImportError("pipeline.cables.parse.parse_cable is needed to read paragraph markings") from err
     from pipeline.cables.errors import CableError
 
+    from .context import contexts_for
+
     counts: Counter[str] = Counter()
     out: list[Example] = []
     for obj in iter_corpus(corpus_dir, cable_ids):
@@ -144,7 +195,7 @@ def corpus_examples(corpus_dir: Path, cable_ids: set[str]) -> tuple[list[Example
             counts["parse_errors"] += 1
             log.debug("skipping %s: %s", obj["id"], err)
             continue
-        for para in cable.paragraphs:
+        for para, ctx in zip(cable.paragraphs, contexts_for(cable)):
             counts["paragraphs"] += 1
             level = para.sensitivity
             if level is None:
@@ -158,7 +209,7 @@ def corpus_examples(corpus_dir: Path, cable_ids: set[str]) -> tuple[list[Example
                 counts["short"] += 1
                 continue
             counts[level] += 1
-            out.append(Example(obj["id"], text, level))
+            out.append(Example(obj["id"], text, level, context=ctx))
     return out, dict(counts)
 
 

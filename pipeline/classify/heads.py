@@ -84,7 +84,7 @@ class TaskHead:
     extra: dict[str, Any] = field(default_factory=dict)
 
     # -- inference ----------------------------------------------------------
-    def predict_proba(self, emb: np.ndarray) -> np.ndarray:
+    def predict_proba(self, emb: np.ndarray, texts=None, contexts=None) -> np.ndarray:
         """Probabilities for embeddings of shape ``(n, input_dim)``.
 
         Binary: shape ``(n,)``, P(True).  Multiclass: shape ``(n, len(labels))``,
@@ -100,8 +100,9 @@ class TaskHead:
                 return torch.sigmoid(logits[:, 0]).numpy().astype(np.float64)
             return torch.softmax(logits, dim=1).numpy().astype(np.float64)
 
-    def predict(self, emb: np.ndarray) -> np.ndarray:
-        """Labels: binary -> bool array ``(n,)``; multiclass -> array of label names."""
+    def predict(self, emb: np.ndarray, texts=None, contexts=None) -> np.ndarray:
+        """Labels: binary -> bool array ``(n,)``; multiclass -> array of label names.
+        (``texts``/``contexts`` are accepted for the API of hybrid heads and ignored.)"""
         p = self.predict_proba(emb)
         if self.kind == "binary":
             return p >= self.threshold

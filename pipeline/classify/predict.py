@@ -3,10 +3,15 @@
 >>> clf = ParagraphClassifier.load()            # models/<task>/DEFAULT heads
 >>> preds = clf.predict(["The Minister agreed to raise the issue next week."])
 >>> preds[0].commitment.label, preds[0].sensitivity.scores["C"]
+>>> clf.predict(texts, contexts=contexts_for(cable))   # with cable context
 
 Each paragraph is encoded once (:mod:`.encoder`, 384-d); the same vector
 feeds the ``commitment`` and ``doubt`` heads (binary, ``score`` = P(True))
 and the ``sensitivity`` head (U/SBU/C/S, probabilities summing to 1).
+Heads of the ``hybrid-1`` format (:mod:`.hybrid`) also read the paragraph's
+words and, where given, its :class:`.context.ParagraphContext` (cable level,
+TAGS, position, neighbours); without a context the sensitivity head guesses
+from the words alone and is much weaker (see its model card).
 
 Callers pass paragraph text with its marking removed (``Paragraph.text``);
 a leading ``(C)``-style marking still there is removed here as well
@@ -24,6 +29,7 @@ import numpy as np
 from pipeline.records import SENSITIVITY_LABELS, BinaryPrediction, LevelPrediction, ParagraphPredictions
 
 from .encoder import DIM, ENCODER_NAME, Encoder, get_encoder
+from .context import ParagraphContext
 from .heads import HeadFileError, TaskHead
 from .markings import strip_leading_marking
 from .registry import TASKS, load_default, resolve_models_dir
@@ -66,18 +72,39 @@ class ParagraphClassifier:
         """Paragraph vectors ``(n, 384)`` of the texts, markings stripped first."""
         return self.encoder.embed([strip_leading_marking(t) for t in texts], batch_size=batch_size)
 
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[ParagraphPredictions]:
+    def predict(
+        self,
+        texts: list[str],
+        contexts: list[ParagraphContext | None] | None = None,
+        batch_size: int = 32,
+    ) -> list[ParagraphPredictions]:
         """One :class:`~pipeline.records.ParagraphPredictions` per text, in order.
 
-        Raises ``TypeError`` when ``texts`` is a string or holds a non-string.
+        ``contexts``: one :class:`.context.ParagraphContext` (or None) per text
+        (:func:`.context.contexts_for` builds them from a parsed cable).
+        Raises ``TypeError`` when ``texts`` is a string or holds a non-string,
+        ``ValueError`` when ``contexts`` has another length.
         """
-        return self.predict_embeddings(self.embed(texts, batch_size=batch_size))
+        emb = self.embed(texts, batch_size=batch_size)
+        return self.predict_embeddings(emb, texts=texts, contexts=contexts)
 
-    def predict_embeddings(self, emb: np.ndarray) -> list[ParagraphPredictions]:
-        """Apply the three heads to ready embeddings of shape ``(n, 384)``."""
+    def predict_embeddings(
+        self,
+        emb: np.ndarray,
+        texts: list[str] | None = None,
+        contexts: list[ParagraphContext | None] | None = None,
+    ) -> list[ParagraphPredictions]:
+        """Apply the three heads to ready embeddings ``(n, 384)`` (plus the
+        texts and contexts that hybrid heads read)."""
+        if contexts is not None and len(contexts) != len(emb):
+            raise ValueError(f"{len(contexts)} contexts for {len(emb)} paragraphs")
+        if texts is not None:
+            if len(texts) != len(emb):
+                raise ValueError(f"{len(texts)} texts for {len(emb)} embeddings")
+            texts = [strip_leading_marking(t) for t in texts]
         com, dou = self.heads["commitment"], self.heads["doubt"]
-        p_com, p_dou = com.predict_proba(emb), dou.predict_proba(emb)
-        p_sen = self.heads["sensitivity"].predict_proba(emb)
+        p_com, p_dou = _proba(com, emb, texts, contexts), _proba(dou, emb, texts, contexts)
+        p_sen = _proba(self.heads["sensitivity"], emb, texts, contexts)
         out = []
         for i in range(len(emb)):
             scores = {lab: float(p_sen[i, j]) for j, lab in enumerate(SENSITIVITY_LABELS)}
@@ -102,6 +129,12 @@ class ParagraphClassifier:
         for task, head in self.heads.items():
             out[task] = {"name": f"cables-{task}", "version": str(head.extra.get("version", "unknown"))}
         return out
+
+
+def _proba(head, emb, texts, contexts) -> np.ndarray:
+    if isinstance(head, TaskHead):
+        return head.predict_proba(emb)
+    return head.predict_proba(emb, texts, contexts)
 
 
 def _check_compatible(task: str, head: TaskHead, encoder: Encoder) -> None:

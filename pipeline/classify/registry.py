@@ -85,9 +85,20 @@ def load_version(task: str, version: str, models_dir: Path | str | None = None) 
     folder = version_dir(task, version, models_dir)
     if not folder.is_dir():
         raise ModelNotFound(f"no {task} model {version} at {folder}")
-    head = TaskHead.load(folder)
+    head = load_head(folder)
     head.extra.setdefault("version", version)
     return head
+
+
+def load_head(folder: Path):
+    """A :class:`.heads.TaskHead` or a :class:`.hybrid.HybridHead`, per ``meta.json``."""
+    from .hybrid import FORMAT, HybridHead
+
+    try:
+        fmt = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8")).get("format")
+    except (OSError, ValueError):
+        fmt = None
+    return HybridHead.load(folder) if fmt == FORMAT else TaskHead.load(folder)
 
 
 def load_default(task: str, models_dir: Path | str | None = None) -> TaskHead:
@@ -117,6 +128,7 @@ def publish(
     models_dir: Path | str | None = None,
     version: str | None = None,
     make_default: bool = True,
+    extra_files: dict[str, bytes] | None = None,
 ) -> Path:
     """Write a new version folder for ``head.task`` and (by default) make it the default.
 
@@ -137,6 +149,8 @@ def publish(
         head.save(tmp)
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
         (tmp / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+        for name, blob in (extra_files or {}).items():
+            (tmp / Path(name).name).write_bytes(blob)
         tmp.chmod(0o755)  # mkdtemp makes 0700; models are shared read-only files
         for f in tmp.iterdir():
             f.chmod(0o644)

@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import logging
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -43,14 +44,15 @@ from .data import (
     balanced_sample,
     corpus_examples,
     labelled_examples,
-    load_labelled,
+    load_labels_with_corrections,
     load_splits,
     random_sample,
 )
 from .embedcache import cached_embed
 from .encoder import Encoder, get_encoder
-from .fit import select_config, train_head
-from .heads import TaskHead
+from .fit import TIE
+from .hybrid import FeatureSpec, HybridHead, fit_hybrid
+from .evaluate import at_threshold, calibration, confusion, operating_point, pr_points, save_plots
 from .metrics import report, table
 from .registry import TASKS, ModelNotFound, default_version, publish, resolve_models_dir
 
@@ -102,6 +104,28 @@ def _limits(task: str) -> list[str]:
     ]
 
 
+#: Candidate feature sets of the binary heads, chosen by grouped CV on training data.
+BINARY_CANDIDATES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(unit="paragraph", embedding=True, cues=True),
+    FeatureSpec(unit="sentence", embedding=True, cues=True),
+)
+#: Features of the sensitivity head: words, cable context, neighbours (no embedding:
+#: the words and context carry it, and 40k training paragraphs need no encoder pass).
+SENS_SPEC = FeatureSpec(unit="paragraph", embedding=False, cues=False, context=True, neighbours=True)
+BINARY_C = 4.0
+SENS_C = 1.0
+
+
+def _best_f1_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Threshold in 0.10..0.90 maximising F1 of the True class; ``(thr, f1)``."""
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(0.10, 0.901, 0.01), 2)
+    scores = [f1_score(y, p >= t, zero_division=0) for t in grid]
+    i = int(np.argmax(scores))
+    return float(grid[i]), float(scores[i])
+
+
 def _fit_and_score(
     task: str,
     encoder: Encoder,
@@ -110,30 +134,48 @@ def _fit_and_score(
     labels: list[Any],
     cache_dir: Path | None,
     seed: int,
-) -> tuple[TaskHead, dict[str, Any], np.ndarray, np.ndarray]:
-    """Embed, select, fit; return the head, selection info, eval embeddings and predictions."""
-    Xtr = cached_embed(encoder, [e.text for e in train], cache_dir)
+) -> tuple[HybridHead, dict[str, Any], np.ndarray, np.ndarray]:
+    """Select, fit; return the head, selection info, eval probabilities and predictions."""
+    from sklearn.model_selection import GroupKFold
+
     binary = labels == [False, True]
-    index = {lab: i for i, lab in enumerate(labels)}
-    y = np.array([int(e.label) if binary else index[e.label] for e in train])
-    groups = np.array([e.cable_id for e in train])
-    n_out = 1 if binary else len(labels)
-    cfg, thr, cv, _ = select_config(Xtr, y, groups, n_out)
-    module = train_head(Xtr, y, n_out, cfg, seed=seed)
-    head = TaskHead(
-        task=task,
-        kind="binary" if binary else "multiclass",
-        labels=list(labels),
-        module=module,
-        input_dim=Xtr.shape[1],
-        hidden=cfg.hidden,
-        dropout=cfg.dropout,
-        threshold=round(thr, 2),
-        encoder=encoder.info(),
-    )
-    Xev = cached_embed(encoder, [e.text for e in evalset], cache_dir)
-    selection = {"chosen": cfg.name(), "config": cfg.__dict__, "cv_macro_f1": cv, "cv_folds": 5, "cv_groups": "cable id"}
-    return head, selection, Xev, head.predict(Xev)
+    texts = [e.text for e in train]
+    if binary:
+        Xtr = cached_embed(encoder, texts, cache_dir)
+        y = np.array([int(e.label) for e in train])
+        groups = np.array([e.cable_id for e in train])
+        cues = [e.cue for e in train]
+        cv: dict[str, float] = {}
+        best = None
+        for spec in BINARY_CANDIDATES:
+            oof = np.zeros(len(y))
+            for tr, va in GroupKFold(n_splits=5).split(Xtr, y, groups):
+                h = fit_hybrid(task, "binary", labels, spec, [texts[i] for i in tr], y[tr], Xtr[tr],
+                               cues=[cues[i] for i in tr], C=BINARY_C, seed=seed)
+                oof[va] = h.predict_proba(Xtr[va], [texts[i] for i in va])
+            thr, f1 = _best_f1_threshold(y, oof)
+            cv[spec.name()] = round(f1, 4)
+            log.info("cv %s %s: F1(True) %.3f at %.2f", task, spec.name(), f1, thr)
+            if best is None or f1 > best[0] + TIE:
+                best = (f1, spec, thr)
+        _, spec, thr = best
+        head = fit_hybrid(task, "binary", labels, spec, texts, y, Xtr, cues=cues, C=BINARY_C, seed=seed)
+        head.threshold = thr
+        Xev = cached_embed(encoder, [e.text for e in evalset], cache_dir)
+        selection = {"chosen": spec.name(), "config": {"spec": spec.__dict__, "C": BINARY_C},
+                     "cv_f1_true": cv, "cv_folds": 5, "cv_groups": "cable id",
+                     "threshold_rule": "maximises F1 of the True class on out-of-fold training predictions"}
+    else:
+        ctx = [e.context for e in train]
+        head = fit_hybrid(task, "multiclass", labels, SENS_SPEC, texts, [e.label for e in train], None, ctx,
+                          C=SENS_C, max_iter=300, tol=1e-3, seed=seed)
+        Xev = None
+        selection = {"chosen": SENS_SPEC.name(), "config": {"spec": SENS_SPEC.__dict__, "C": SENS_C},
+                     "note": "features and C chosen on dev cables of the corpus (never on test)"}
+    head.encoder = encoder.info()
+    proba = head.predict_proba(Xev, [e.text for e in evalset], [e.context for e in evalset])
+    pred = proba >= head.threshold if binary else np.asarray(labels, dtype=object)[proba.argmax(1)]
+    return head, selection, proba, pred
 
 
 def _baselines(
@@ -164,8 +206,10 @@ def train_task(
     sens_cap: int = SENS_CAP,
     test_cap: int = TEST_CAP,
     make_default: bool = True,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Train one task's head and publish it as a new version.
+    """Train one task's head and publish it as a new version (promoted to the
+    default only when not worse on dev than the current default, or ``force``).
 
     Returns ``{"task", "version", "path", "metrics"}``.  Raises ``ValueError``
     for an unknown task or a split that puts one cable on both sides,
@@ -181,7 +225,7 @@ def train_task(
     extra_evals: dict[str, Any] = {}
     if task in ("commitment", "doubt"):
         paths = [Path(p) for p in (labels_paths or [DEFAULT_LABELS])]
-        ds = load_labelled(paths)
+        ds, load_stats = load_labels_with_corrections(paths)
         train = labelled_examples(ds, task, splits["train"])
         evalset = labelled_examples(ds, task, splits["dev"])
         labels: list[Any] = [False, True]
@@ -190,53 +234,102 @@ def train_task(
         data = {
             "source": ", ".join(_show(p) for p in paths) + " (labels of LABELING.md)",
             "split": f"{splits_path.name}: train on paragraphs of 'train' cables, evaluate on paragraphs of 'dev' cables",
-            "notes": [],
+            "notes": [f"Loaded: {load_stats}."],
         }
     else:
         corpus_dir = Path(corpus_dir or DEFAULT_CORPUS)
         pool, train_stats = corpus_examples(corpus_dir, splits["train"])
         prior = [e.label for e in pool]
-        train = balanced_sample(pool, sens_cap, seed)
+        train = pool
         test_pool, test_stats = corpus_examples(corpus_dir, splits["test"])
         evalset = random_sample(test_pool, test_cap, seed)
+        dev_pool, dev_stats = corpus_examples(corpus_dir, splits["dev"])
         labels = list(SENSITIVITY_LABELS)
         eval_name = f"a random sample of {len(evalset)} marked paragraphs of 'test' cables (natural level mix)"
         data = {
-            "source": f"paragraph markings of {corpus_dir}/cables-*.jsonl, parsed with pipeline.cables.parse.parse_cable",
-            "split": f"{splits_path.name}: train on 'train' cables, evaluate on 'test' cables (never trained on)",
+            "source": f"paragraph markings of {_show(corpus_dir)}/cables-*.jsonl, parsed with pipeline.cables.parse.parse_cable",
+            "split": f"{splits_path.name}: train on 'train' cables, choose features on 'dev' cables, evaluate on 'test' cables (never trained on)",
             "notes": [
-                f"Training pool (train cables): {train_stats}; class-balanced sample of at most {sens_cap} per level, "
-                f"duplicates removed, seed {seed}.",
-                f"Test pool (test cables): {test_stats}; random sample of at most {test_cap}, seed {seed}.",
+                f"Training pool (train cables): {train_stats}; all of it, natural level mix, balanced class weights.",
+                f"Test pool (test cables): {test_stats}; the headline table is a random sample of at most {test_cap} "
+                f"(seed {seed}, the same sample as v1); the whole pool is scored below.",
                 "TS and unmarked paragraphs, and paragraphs under 20 characters, are skipped.",
+                "Context (cable classification line, caveats, TAGS, E.O. reasons, position, zone, heading) comes from "
+                "the cable's header; the paragraph's own marking is never an input.",
             ],
         }
     _check_disjoint(train, evalset)
     log.info("%s: %d training, %d evaluation paragraphs", task, len(train), len(evalset))
-    head, selection, Xev, pred = _fit_and_score(task, encoder, train, evalset, labels, cache_dir, seed)
+    head, selection, proba, pred = _fit_and_score(task, encoder, train, evalset, labels, cache_dir, seed)
     y_ev = [e.label for e in evalset]
-    results = {"encoder head": report(y_ev, pred, labels), **_baselines(task, train, evalset, labels, seed, prior)}
+    base_train = train if task in ("commitment", "doubt") else balanced_sample(train, sens_cap, seed)
+    results = {"ours": report(y_ev, pred, labels), **_baselines(task, base_train, evalset, labels, seed, prior)}
+    plots: dict[str, Any] = {}
+    notes: list[str] = []
     if task in ("commitment", "doubt"):
+        yb = np.array([bool(v) for v in y_ev])
         for sample in ("random", "enriched"):
             idx = [i for i, e in enumerate(evalset) if e.sample == sample]
             if idx:
                 extra_evals[f"dev paragraphs of the '{sample}' sample only"] = {
                     "note": f"The {len(idx)} dev paragraphs drawn {'at random' if sample == 'random' else 'enriched for cues'}.",
-                    "results": {"encoder head": report([y_ev[i] for i in idx], pred[idx], labels)}
+                    "results": {"ours": report([y_ev[i] for i in idx], pred[idx], labels)}
                     | ({"cue rule": report([y_ev[i] for i in idx], cue_rule([evalset[i].text for i in idx], task), labels)}),
                 }
+        calib = calibration(yb, proba)
+        plots["dev"] = ({"True": pr_points(yb, proba)}, confusion(y_ev, list(pred), labels))
+        extra_evals["calibration"] = {"note": f"P(True) on dev: expected calibration error {calib['ece']}, Brier {calib['brier']}.",
+                                      "calibration": calib, "results": {}}
+        extra_evals["test split"] = {"note": "The labelled paragraphs hold no 'test' cables, so commitment and doubt "
+                                             "are scored on held-out dev cables only.", "results": {}}
+        dev_for_promotion = evalset
     else:
-        ds = load_labelled([Path(p) for p in (labels_paths or [DEFAULT_LABELS])])
-        lab_dev = labelled_examples(ds, "sensitivity", splits["dev"])
-        if lab_dev:
-            Xl = cached_embed(encoder, [e.text for e in lab_dev], cache_dir)
-            extra_evals["labelled dev paragraphs"] = {
-                "note": f"The {len(lab_dev)} marked paragraphs of dev cables in the labelled set (levels as labelled by hand).",
-                "results": {
-                    "encoder head": report([e.label for e in lab_dev], head.predict(Xl), labels),
-                    "majority": report([e.label for e in lab_dev], majority(prior, len(lab_dev)), labels),
-                },
-            }
+        dev_proba = head.predict_proba(None, [e.text for e in dev_pool], [e.context for e in dev_pool])
+        dev_pred = np.asarray(labels, dtype=object)[dev_proba.argmax(1)]
+        y_dev = [e.label for e in dev_pool]
+        level_rule = lambda exs: [ (e.context.cable_level if e.context and e.context.cable_level in labels else "C") for e in exs]  # noqa: E731
+        results["cable's level"] = report(y_ev, level_rule(evalset), labels)
+        full_proba = head.predict_proba(None, [e.text for e in test_pool], [e.context for e in test_pool])
+        full_pred = np.asarray(labels, dtype=object)[full_proba.argmax(1)]
+        y_full = [e.label for e in test_pool]
+        extra_evals["all marked paragraphs of test cables"] = {
+            "note": f"The whole test pool ({len(test_pool)} paragraphs of {len({e.cable_id for e in test_pool})} cables).",
+            "results": {"ours": report(y_full, full_pred, labels), "cable's level": report(y_full, level_rule(test_pool), labels)},
+        }
+        extra_evals["all marked paragraphs of dev cables"] = {
+            "note": f"The dev pool ({len(dev_pool)} paragraphs), on which the features were chosen and promotion is judged.",
+            "results": {"ours": report(y_dev, dev_pred, labels), "cable's level": report(y_dev, level_rule(dev_pool), labels)},
+        }
+        # classified (C or S) vs not: threshold for recall >= 0.90 chosen on dev, applied to test
+        cls_dev = np.array([v in ("C", "S") for v in y_dev])
+        cls_full = np.array([v in ("C", "S") for v in y_full])
+        s_dev, s_full = dev_proba[:, 2:].sum(1), full_proba[:, 2:].sum(1)
+        thr = max((t for t in np.round(np.arange(0.01, 1.0, 0.01), 2)
+                   if (s_dev[cls_dev] >= t).mean() >= 0.90), default=0.5)
+        binop = {"dev threshold (recall >= 0.90 on dev)": at_threshold(cls_dev, s_dev, thr),
+                 "test at that threshold": at_threshold(cls_full, s_full, thr),
+                 "test at argmax": at_threshold(cls_full, (full_pred == "C") | (full_pred == "S"), 0.5),
+                 "test best recall at FPR <= 0.11": operating_point(cls_full, s_full)}
+        extra_evals["classified (C or S) vs not"] = {
+            "note": "Score P(C) + P(S). " + "; ".join(f"{k}: recall {v['recall']:.3f}, FPR {v['fpr']:.3f} (threshold {v['threshold']})"
+                                                      for k, v in binop.items()),
+            "operating_points": binop, "results": {}}
+        # per cable: highest predicted paragraph level vs the cable's classification line
+        rank = {lab: i for i, lab in enumerate(labels)}
+        hi_pred: dict[str, int] = {}
+        for e, p_ in zip(test_pool, full_pred):
+            hi_pred[e.cable_id] = max(hi_pred.get(e.cable_id, 0), rank[p_])
+        cab = [(e.context.cable_level, labels[hi_pred[e.cable_id]]) for e in {e.cable_id: e for e in test_pool}.values()
+               if e.context and e.context.cable_level in rank]
+        extra_evals["per cable (test)"] = {
+            "note": f"{len(cab)} test cables: highest predicted paragraph level against the cable's classification line.",
+            "results": {"ours": report([a for a, _ in cab], [b for _, b in cab], labels)}}
+        calib = calibration(np.array([v == p_ for v, p_ in zip(y_full, full_pred)]), full_proba.max(1))
+        extra_evals["calibration"] = {"note": f"Top-level probability on the test pool: expected calibration error "
+                                              f"{calib['ece']}, Brier {calib['brier']}.", "calibration": calib, "results": {}}
+        plots["test"] = ({lab: pr_points(np.array([v == lab for v in y_full]), full_proba[:, j]) for j, lab in enumerate(labels)},
+                         confusion(y_full, list(full_pred), labels))
+        dev_for_promotion = dev_pool
     data.update(
         train_n=len(train),
         train_cables=len({e.cable_id for e in train}),
@@ -247,6 +340,7 @@ def train_task(
     )
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     head.extra.update(trained_at=now, data={k: data[k] for k in ("source", "split", "train_n", "train_counts")})
+    promotion = _promotion(task, head, dev_for_promotion, labels, encoder, cache_dir, models_dir, force)
     metrics = {
         "task": task,
         "trained_at": now,
@@ -257,15 +351,60 @@ def train_task(
         "threshold": head.threshold if head.kind == "binary" else None,
         "results": results,
         "extra_evals": extra_evals,
+        "promotion": promotion,
         "limits": _limits(task),
-        "command": f"python -m pipeline.classify.train --task {task} --force",
+        "command": f"cables train --task {task}" + (" --force" if force else ""),
     }
     version = _next_version(task, models_dir)
     head.extra["version"] = version
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for name, (curves, conf) in plots.items():
+            notes += save_plots(Path(tmpdir), name, curves, conf)
+        metrics["plots"] = notes
+        files = {p.name: p.read_bytes() for p in Path(tmpdir).iterdir()}
     card = card_mod.render(head.meta(), metrics)
-    path = publish(head, metrics, card, models_dir, version=version, make_default=make_default)
+    make_default = make_default and promotion["promote"]
+    path = publish(head, metrics, card, models_dir, version=version, make_default=make_default, extra_files=files)
     log.info("%s %s: scores on %s\n%s", task, version, eval_name, table(results))
-    return {"task": task, "version": version, "path": str(path), "metrics": metrics}
+    return {"task": task, "version": version, "path": str(path), "promoted": make_default, "metrics": metrics}
+
+
+def _dev_score(task: str, head: Any, exs: list[Example], labels: list[Any], encoder: Encoder, cache_dir) -> float:
+    """F1 of the True class (binary) or macro-F1 (sensitivity) of ``head`` on ``exs``."""
+    from sklearn.metrics import f1_score
+
+    texts = [e.text for e in exs]
+    needs_emb = not isinstance(head, HybridHead) or head.spec.embedding
+    emb = cached_embed(encoder, texts, cache_dir) if needs_emb else None
+    if isinstance(head, HybridHead):
+        pred = head.predict(emb, texts, [e.context for e in exs])
+    else:
+        pred = head.predict(emb)
+    y = [e.label for e in exs]
+    if labels == [False, True]:
+        return float(f1_score(np.array(y, dtype=bool), np.asarray(pred, dtype=bool), zero_division=0))
+    return float(f1_score(y, list(pred), labels=labels, average="macro", zero_division=0))
+
+
+def _promotion(task, head, dev, labels, encoder, cache_dir, models_dir, force) -> dict[str, Any]:
+    """Compare the new head with the current default on the same dev paragraphs."""
+    new = _dev_score(task, head, dev, labels, encoder, cache_dir)
+    metric = "F1(True)" if labels == [False, True] else "macro-F1"
+    try:
+        cur_version = default_version(task, resolve_models_dir(models_dir))
+    except ModelNotFound:
+        return {"promote": True, "metric": metric, "new": round(new, 4), "current": None, "reason": "no default yet"}
+    from .registry import load_version
+
+    cur_head = load_version(task, cur_version, resolve_models_dir(models_dir))
+    sample = dev if len(dev) <= 1000 or (isinstance(cur_head, HybridHead) and not cur_head.spec.embedding) \
+        else random_sample(dev, 1000, 0)
+    cur = _dev_score(task, cur_head, sample, labels, encoder, cache_dir)
+    new_s = new if sample is dev else _dev_score(task, head, sample, labels, encoder, cache_dir)
+    promote = bool(force or new_s >= cur - 1e-9)
+    return {"promote": promote, "metric": metric, "n_dev": len(sample), "new": round(new_s, 4),
+            "current": round(cur, 4), "current_version": cur_version, "forced": bool(force),
+            "reason": "forced" if force and new_s < cur else ("not worse on dev" if promote else "worse on dev than the default")}
 
 
 def _next_version(task: str, models_dir: Path | None) -> str:
@@ -284,7 +423,8 @@ def train_all(
 ) -> dict[str, Any]:
     """Train each of ``tasks`` (all of :data:`TASKS` when empty) in turn.
 
-    A task that already has a default model is skipped unless ``force``.
+    Every task gets a new version; it becomes the default only when not
+    worse on dev than the current default, or with ``force``.
     ``kwargs`` go to :func:`train_task` (``splits_path``, ``cache_dir``,
     ``sens_cap``, ``test_cap``, ``seed``).  Returns ``{task: {"version",
     "path", "skipped", "metrics"?}}``.
@@ -296,15 +436,7 @@ def train_all(
     root = resolve_models_dir(models_dir)
     out: dict[str, Any] = {}
     for task in tasks:
-        if not force:
-            try:
-                version = default_version(task, root)
-                log.info("%s: default model %s exists; skipped (force to retrain)", task, version)
-                out[task] = {"version": version, "path": str(root / task / version), "skipped": True}
-                continue
-            except ModelNotFound:
-                pass
-        res = train_task(task, labels_paths=labels_paths, corpus_dir=corpus_dir, models_dir=root, **kwargs)
+        res = train_task(task, labels_paths=labels_paths, corpus_dir=corpus_dir, models_dir=root, force=force, **kwargs)
         out[task] = {**res, "skipped": False}
     return out
 

@@ -35,6 +35,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
+from pipeline.classify.context import contexts_for
 from pipeline.config import load_config
 from pipeline.flows import models as loaded
 from pipeline.flows import stages
@@ -94,8 +95,9 @@ def classify_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list
     """Commitment, doubt and sensitivity for every paragraph of the chunk."""
     cfg = load_config()["classify"]
     texts = [stages.classify_view(t, int(cfg["max_chars"])) for t in stages.paragraph_texts(parsed[0])]
+    contexts = [ctx for cable in parsed[0] for ctx in contexts_for(cable)]
     with loaded.CLASSIFY_LOCK:
-        return loaded.shared_classifier().predict(texts, batch_size=int(cfg["batch_size"]))
+        return loaded.shared_classifier().predict(texts, contexts=contexts, batch_size=int(cfg["batch_size"]))
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:

@@ -33,7 +33,7 @@ def test_missing_encoder_fails_fast(tmp_path):
 def test_prediction_shapes(classifier, dev_rows, dev_embeddings):
     assert dev_embeddings.shape == (48, 384) and dev_embeddings.dtype == np.float32
     assert np.allclose(np.linalg.norm(dev_embeddings, axis=1), 1, atol=1e-5)
-    preds = classifier.predict_embeddings(dev_embeddings)
+    preds = classifier.predict_embeddings(dev_embeddings, texts=[r["text"] for r in dev_rows])
     assert len(preds) == len(dev_rows)
     for p in preds:
         assert isinstance(p, ParagraphPredictions)
@@ -51,11 +51,11 @@ def test_same_predictions_whatever_the_batch_size(classifier, dev_rows, dev_embe
     # padding widths are exercised.
     idx = sorted(range(len(dev_rows)), key=lambda i: -len(dev_rows[i]["text"]))[:3] + [0, 1, 2]
     texts = [dev_rows[i]["text"] for i in idx]
-    ref = classifier.predict_embeddings(dev_embeddings[idx])
+    ref = classifier.predict_embeddings(dev_embeddings[idx], texts=texts)
     for bs in (1, 8, 64):
         emb = classifier.embed(texts, batch_size=bs)
         np.testing.assert_allclose(emb, dev_embeddings[idx], atol=1e-5)
-        for a, b in zip(classifier.predict_embeddings(emb), ref):
+        for a, b in zip(classifier.predict(texts, batch_size=bs), ref):
             assert a.commitment.score == pytest.approx(b.commitment.score, abs=1e-5)
             assert a.doubt.score == pytest.approx(b.doubt.score, abs=1e-5)
             for lab in SENSITIVITY_LABELS:
@@ -124,7 +124,7 @@ def test_beats_majority_class_on_held_out_cables(classifier, dev_rows, dev_embed
     meta_counts = classifier.heads[task].extra["data"]["train_counts"]
     majority = max(meta_counts, key=meta_counts.get) == "True"
     truth = np.array([bool(r[task]) for r in dev_rows])
-    pred = classifier.heads[task].predict(dev_embeddings)
+    pred = classifier.heads[task].predict(dev_embeddings, [r["text"] for r in dev_rows])
     acc, base = float((pred == truth).mean()), float((truth == majority).mean())
     assert acc > base, f"{task}: accuracy {acc:.3f} <= majority {base:.3f}"
 
@@ -136,7 +136,35 @@ def test_sensitivity_beats_majority_macro_f1(classifier, dev_rows, dev_embedding
 
     idx = [i for i, r in enumerate(dev_rows) if r["sensitivity"] in SENSITIVITY_LABELS]
     truth = [dev_rows[i]["sensitivity"] for i in idx]
-    pred = list(classifier.heads["sensitivity"].predict(dev_embeddings[idx]))
+    pred = list(classifier.heads["sensitivity"].predict(dev_embeddings[idx], [dev_rows[i]["text"] for i in idx]))
     ours = f1_score(truth, pred, labels=list(SENSITIVITY_LABELS), average="macro", zero_division=0)
     base = f1_score(truth, ["C"] * len(truth), labels=list(SENSITIVITY_LABELS), average="macro", zero_division=0)
     assert ours > base
+
+
+def test_cable_level_caps_sensitivity(classifier, dev_rows):
+    """A paragraph of an unclassified cable is never predicted above U/SBU;
+    the same words in a SECRET cable can be."""
+    from pipeline.classify.context import ParagraphContext
+
+    texts = [r["text"] for r in dev_rows[:12]]
+    low = classifier.predict(texts, contexts=[ParagraphContext(cable_level="SBU")] * len(texts))
+    assert all(p.sensitivity.label in ("U", "SBU") for p in low)
+    assert all(p.sensitivity.scores["C"] == 0 and p.sensitivity.scores["S"] == 0 for p in low)
+    high = classifier.predict(texts, contexts=[ParagraphContext(cable_level="S", reasons=("1.4(b)", "1.4(d)"))] * len(texts))
+    assert any(p.sensitivity.label in ("C", "S") for p in high)
+    with pytest.raises(ValueError):
+        classifier.predict(texts, contexts=[ParagraphContext()])
+
+
+def test_shipped_binary_heads_beat_the_baselines_on_dev():
+    """The metrics written at training time: F1 of the True class of ours
+    above the bag-of-words LR and the cue rule on the held-out dev cables."""
+    from pipeline.classify import registry
+
+    root = registry.REPO_ROOT / "models"
+    for task in ("commitment", "doubt"):
+        m = json.loads((root / task / registry.default_version(task, root) / "metrics.json").read_text())
+        ours = m["results"]["ours"]["per_label"]["True"]["f1"]
+        assert ours >= m["results"]["bag-of-words LR"]["per_label"]["True"]["f1"], task
+        assert ours > m["results"]["cue rule"]["per_label"]["True"]["f1"], task
