@@ -259,13 +259,15 @@ class HybridHead:
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        # safetensors writes raw buffers: every array must be C-contiguous
+        # (scikit-learn's multinomial coef_ is Fortran-ordered).
         arrays = {
-            "coef": self.coef.astype(np.float16),
-            "intercept": self.intercept.astype(np.float32),
-            "idf": self.idf.astype(np.float16),
+            "coef": np.ascontiguousarray(self.coef, dtype=np.float16),
+            "intercept": np.ascontiguousarray(self.intercept, dtype=np.float32),
+            "idf": np.ascontiguousarray(self.idf, dtype=np.float16),
         }
         if self.idf_nb is not None:
-            arrays["idf_nb"] = self.idf_nb.astype(np.float16)
+            arrays["idf_nb"] = np.ascontiguousarray(self.idf_nb, dtype=np.float16)
         save_file(arrays, str(folder / HEAD_FILE), metadata={"task": self.task, "format": FORMAT})
         (folder / META_FILE).write_text(json.dumps(self.meta(), indent=2) + "\n", encoding="utf-8")
 
@@ -380,7 +382,7 @@ def fit_hybrid(
         yu = yi
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=max_iter, tol=tol, random_state=seed)
     lr.fit(X, yu)
-    coef = lr.coef_.astype(np.float16).astype(np.float32)
+    coef = np.ascontiguousarray(lr.coef_, dtype=np.float16).astype(np.float32)
     intercept = lr.intercept_.astype(np.float32)
     if kind == "binary":
         coef, intercept = coef[:1], intercept[:1]

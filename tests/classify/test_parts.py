@@ -151,3 +151,21 @@ def test_labels_with_corrections_dedup(tmp_path):
     ds, stats = load_labels_with_corrections([lab, dec])
     assert len(ds) == 1 and ds[0]["commitment"] == 0
     assert stats["duplicates_dropped"] == 1 and stats["corrections_applied"] == 1 and stats["corrections_skipped"] == 1
+
+
+def test_multiclass_hybrid_round_trip_keeps_weights(tmp_path):
+    """scikit-learn's multinomial weights are Fortran-ordered; the file must
+    still load to the same model (a real bug once)."""
+    import numpy as np
+
+    from pipeline.classify.context import ParagraphContext
+    from pipeline.classify.hybrid import FeatureSpec, HybridHead, fit_hybrid
+
+    texts = ["the embassy will report", "talks stalled again", "troops moved north", "visa fees rose"] * 5
+    ctx = [ParagraphContext(cable_level=lv, prev_text="a b") for lv in ("S", "C", "SBU", "U")] * 5
+    spec = FeatureSpec(embedding=False, cues=False, context=True, neighbours=True)
+    head = fit_hybrid("sensitivity", "multiclass", ["U", "SBU", "C", "S"], spec, texts, ["S", "C", "SBU", "U"] * 5, None, ctx)
+    head.save(tmp_path)
+    back = HybridHead.load(tmp_path)
+    np.testing.assert_array_equal(head.coef, back.coef)
+    np.testing.assert_allclose(head.predict_proba(None, texts, ctx), back.predict_proba(None, texts, ctx), atol=1e-9)
