@@ -133,6 +133,8 @@ def assemble(
             annotated_at=now,
         )
         warnings = list(cable.warnings) + oversize_warnings(cable, ner_cap, cls_cap)
-        acronyms = cable_acronyms([restore_case(p.text) for p in cable.paragraphs])
+        # NER's cap applies here too: a 5 MB table holds no acronym definitions
+        # worth minutes of recasing.
+        acronyms = cable_acronyms([restore_case(p.text[:ner_cap]) for p in cable.paragraphs])
         records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, warnings, acronyms))
     return records

@@ -31,6 +31,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(r"\S+")
 _DEFINED = re.compile(r"^\([^\W\d_]{2,8}s?\)[,.;:]?$")  # "(RGC)": a short form being defined
 _SENT_END = re.compile(r"[.!?:;]['\")\]]*\s+$|^\s*$|\n\s*$")
+# The same test on the last few characters only: searching the whole prefix
+# for every token made recasing quadratic (minutes on a 200 kB table).
+_SENT_END_TAIL = re.compile(r"[.!?:;]['\")\]]*\s+$|\n\s*$")
+_TAIL = 40
 
 #: A paragraph is "all caps" when at least this share of its cased letters
 #: is upper case (and it has at least ``_MIN_LETTERS`` of them).
@@ -100,7 +104,11 @@ def restore_case(text: str) -> str:
         core = t.strip("\"'()[],.;:!?")
         if core in keep or any(c.isdigit() for c in t) or "XXXX" in t or _DEFINED.match(t):
             continue
-        sent_start = bool(_SENT_END.search(text[: tok.start()]))
+        start = tok.start()
+        if start > _TAIL:
+            sent_start = bool(_SENT_END_TAIL.search(text[start - _TAIL : start]))
+        else:
+            sent_start = bool(_SENT_END.search(text[:start]))
         first = True
         for w in _WORD.finditer(t):
             word = w.group()
