@@ -34,10 +34,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from pipeline.config import REPO_ROOT  # noqa: E402  (one definition for the whole package)
 DEFAULT_LABELS = REPO_ROOT / "corpora" / "labelled" / "paragraphs.jsonl"
 DEFAULT_SPLITS = REPO_ROOT / "corpora" / "splits.json"
-DEFAULT_CORPUS = Path(os.environ.get("CABLES_CORPUS_DIR", "/work/shared/corpora/cablegate"))
+DEFAULT_CORPUS = Path(os.environ.get("CABLES_CORPUS_DIR", REPO_ROOT.parent / "shared" / "corpora" / "cablegate"))
 #: Ignore paragraphs shorter than this many characters (stray lines) for sensitivity.
 MIN_CHARS = 20
 

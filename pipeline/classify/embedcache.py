@@ -25,7 +25,7 @@ from .encoder import DIM, Encoder
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from pipeline.config import REPO_ROOT  # noqa: E402  (one definition for the whole package)
 
 
 def default_cache_dir() -> Path:

@@ -28,7 +28,7 @@ from .heads import TaskHead
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from pipeline.config import REPO_ROOT  # noqa: E402  (one definition for the whole package)
 TASKS: tuple[str, ...] = ("commitment", "doubt", "sensitivity")
 DEFAULT_FILE = "DEFAULT"
 _VERSION = re.compile(r"^v(\d+)$")
