@@ -9,6 +9,8 @@
     cables train [--task T] [--labels F...]  retrain the classifiers
     cables bench DROP                    stage and end-to-end throughput
     cables review OUT.jsonl [--labels F] review and correct in the browser
+    cables export-labels OUT.jsonl --format jsonl|hf|spacy|labelstudio --to PATH   reviewed labels out
+    cables import-labels OUT.jsonl --labelstudio EXPORT.json   a Label Studio export into decisions
 
 Exit status: 0 on success, 1 when the command failed or (with ``--strict``)
 when any cable was skipped, 2 on bad usage (argparse's convention).
@@ -203,7 +205,33 @@ def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.review.server import serve
 
     return serve(args.annotated, args.labels, args.reviewer, host=args.host, port=args.port,
-                 allow_remote=args.allow_remote)
+                 allow_remote=args.allow_remote, train_labels=args.train_labels, corpus_dir=args.corpus,
+                 models_dir=args.models_dir)
+
+
+def cmd_export_labels(args: argparse.Namespace) -> int:
+    """Write the reviewed labels in one of the export formats."""
+    from pipeline.review.commands import export_labels
+
+    if not args.annotated.is_file():
+        raise FileNotFoundError(f"{args.annotated}: no such annotated file")
+    try:
+        res = export_labels(args.annotated, args.labels, args.format, args.to, args.reviewer)
+    except FileExistsError as err:
+        log.error("%s", err)
+        return 1
+    print(json.dumps(res))
+    return 0
+
+
+def cmd_import_labels(args: argparse.Namespace) -> int:
+    """Append a Label Studio export's annotations to the labels file."""
+    from pipeline.review.commands import import_labelstudio
+
+    if not args.annotated.is_file():
+        raise FileNotFoundError(f"{args.annotated}: no such annotated file")
+    print(json.dumps(import_labelstudio(args.annotated, args.labels, args.labelstudio, args.reviewer)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,7 +309,31 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     rv.add_argument("--allow-remote", action="store_true",
                     help="allow a non-loopback --host; every request then needs the printed access token")
+    rv.add_argument("--train-labels", type=Path, nargs="+", default=None,
+                    help="labelled paragraphs the retrain action trains on with the reviews "
+                         "(default corpora/labelled/paragraphs.jsonl)")
+    rv.add_argument("--corpus", type=Path, default=None, help="cable corpus for retraining sensitivity (as cables train)")
+    rv.add_argument("--models-dir", type=Path, default=None,
+                    help="models folder the retrain action promotes into (default $CABLES_MODELS_DIR or models/)")
     rv.set_defaults(func=cmd_review)
+
+    review_labels = REPO_ROOT / "corpora" / "labelled" / "reviewed.jsonl"
+    ex = sub.add_parser("export-labels", help="export reviewed labels: JSON Lines (LABELING.md), Hugging Face "
+                                              "datasets folder, spaCy DocBin, Label Studio tasks")
+    ex.add_argument("annotated", type=Path, metavar="OUT.jsonl", help="the annotated file that was reviewed")
+    ex.add_argument("--labels", type=Path, default=review_labels, help="decisions file (default %(default)s)")
+    ex.add_argument("--format", choices=("jsonl", "hf", "spacy", "labelstudio"), required=True)
+    ex.add_argument("--to", type=Path, required=True, help="new file (a folder for hf); never overwritten")
+    ex.add_argument("--reviewer", default=None, help="only this reviewer's decisions (default: the latest of anyone)")
+    ex.set_defaults(func=cmd_export_labels)
+
+    im = sub.add_parser("import-labels", help="append a Label Studio JSON export's annotations to the decisions file")
+    im.add_argument("annotated", type=Path, metavar="OUT.jsonl", help="the annotated file the tasks came from")
+    im.add_argument("--labels", type=Path, default=review_labels, help="decisions file (default %(default)s)")
+    im.add_argument("--labelstudio", type=Path, required=True, help="Label Studio export (JSON)")
+    im.add_argument("--reviewer", default=None, help="record every decision under this name "
+                                                     "(default labelstudio:<annotator>)")
+    im.set_defaults(func=cmd_import_labels)
 
     b = sub.add_parser("bench", help="print cables/s and paragraphs/s per stage and end to end")
     b.add_argument("drop", type=Path, help="folder of cable files")

@@ -13,6 +13,17 @@ API over one annotated file and one append-only labels file.
     POST /api/decisions        append one decision (token + same origin)
     GET  /api/reviewers        names found in the labels file
     GET  /api/agreement?a=&b=  Cohen's kappa per label and the disagreements
+    GET  /train                retrain and promote page
+    GET  /api/retrain          the last retrain job: state, new vs current scores
+    POST /api/retrain          start the retrain flow on the reviewed labels (token)
+    POST /api/retrain/promote  make a job's new version the default (token)
+    GET  /export               export / import page
+    GET  /api/export/{fmt}     download reviewed labels: jsonl, hf (zip), spacy, labelstudio
+    GET  /api/export/labelstudio-config   the matching Label Studio labeling config
+    POST /api/import/labelstudio          a Label Studio export (JSON body) into decisions (token)
+
+The browser sends ids (paragraph ids, task names, job ids, format names),
+each checked against what the server holds; never a path.
 """
 
 from __future__ import annotations
@@ -22,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Body, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from pipeline.review import scoring
 from pipeline.review.corpus import TASKS, load_corpus
-from pipeline.review.decisions import DecisionStore, check_value
+from pipeline.review.decisions import DecisionStore, make_decision
 from pipeline.review.filters import CableFilter, matches, summarize
 from pipeline.review.security import check_write, new_token
 
@@ -47,18 +58,30 @@ def create_app(
     reviewer: str | None = None,
     token: str | None = None,
     access_token: str | None = None,
+    train_labels: list[Path] | None = None,
+    corpus_dir: Path | None = None,
+    models_dir: Path | None = None,
+    work_dir: Path | None = None,
 ) -> FastAPI:
     """The app for ``annotated`` (cable records JSONL) writing to ``labels``.
 
     ``token`` protects writes (the pages carry it); ``access_token``, when
-    set (serving beyond localhost), is needed for every request too."""
+    set (serving beyond localhost), is needed for every request too.
+    ``train_labels``, ``corpus_dir``, ``models_dir``: what the retrain action
+    trains on and where models live (defaults: those of ``cables train``);
+    ``work_dir``: where retrain jobs stage (default a temporary folder)."""
+    from pipeline.review.retrain import Retrainer
+
     corpus = load_corpus(Path(annotated))
     store = DecisionStore(Path(labels))
+    retrainer = Retrainer(corpus, store, train_labels or [_default_labels()], corpus_dir or _default_corpus(),
+                          models_dir or _default_models(), work_dir)
     reviewer = reviewer or default_reviewer()
     token = token or new_token()
     app = FastAPI(title="cables review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.corpus, app.state.store, app.state.token = corpus, store, token
     app.state.reviewer = reviewer
+    app.state.retrainer = retrainer
 
     if access_token:
         @app.middleware("http")
@@ -87,6 +110,14 @@ def create_app(
     @app.get("/agreement", response_class=HTMLResponse)
     def agreement_page():
         return page("agreement.html")
+
+    @app.get("/train", response_class=HTMLResponse)
+    def train_page():
+        return page("train.html")
+
+    @app.get("/export", response_class=HTMLResponse)
+    def export_page():
+        return page("export.html")
 
     @app.get("/cable/{cable_id}", response_class=HTMLResponse)
     def cable_page(cable_id: str):
@@ -200,40 +231,96 @@ def create_app(
     @app.post("/api/decisions", status_code=201)
     def post_decision(request: Request, body: dict[str, Any] = Body(...)):
         check_write(request, token)
-        pid = body.get("paragraph_id")
-        if not isinstance(pid, str) or pid not in corpus.paragraphs:
-            raise HTTPException(422, "unknown paragraph_id")
-        label = body.get("label")
         try:
-            value = check_value(label, body.get("value"))
+            d = make_decision(corpus, body.get("paragraph_id"), body.get("label"), body.get("value"),
+                              body.get("reviewer") or reviewer)
+        except (KeyError, ValueError) as exc:
+            raise HTTPException(422, str(exc).strip("'")) from exc
+        return store.append(d)
+
+    @app.get("/api/retrain")
+    def retrain_status():
+        return retrainer.status()
+
+    @app.post("/api/retrain", status_code=202)
+    def retrain_start(request: Request, body: dict[str, Any] = Body(...)):
+        from pipeline.review.retrain import RetrainBusy
+
+        check_write(request, token)
+        tasks = body.get("tasks")
+        if not isinstance(tasks, list) or not all(isinstance(t, str) for t in tasks):
+            raise HTTPException(422, "tasks: a list of task names")
+        try:
+            job = retrainer.start(tasks)
+        except RetrainBusy as exc:
+            raise HTTPException(409, str(exc)) from exc
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from exc
-        who = body.get("reviewer") or reviewer
-        if not isinstance(who, str) or not who.strip() or len(who) > 100:
-            raise HTTPException(422, "bad reviewer name")
-        rec, p = corpus.paragraphs[pid]
-        task = label.replace("_holder", "")
-        pred = (p.get("predictions") or {}).get(task) or {}
-        return store.append({
-            "paragraph_id": pid,
-            "cable_id": rec["cable_id"],
-            "para": p.get("number") or str(p["index"]),
-            "text_sha256": p["text_sha256"],
-            "label": label,
-            "value": value,
-            "predicted": pred.get("label"),
-            "accepted": value == _as_value(label, pred.get("label")) if label in TASKS else None,
-            "reviewer": who.strip(),
-            "model_version": corpus.model_version(rec, task),
-        })
+        return {"job": job.public()}
+
+    @app.post("/api/retrain/promote")
+    def retrain_promote(request: Request, body: dict[str, Any] = Body(...)):
+        check_write(request, token)
+        try:
+            res = retrainer.promote(body.get("job"), body.get("task"), force=body.get("force") is True)
+        except KeyError as exc:
+            raise HTTPException(404, "no such job or task result") from exc
+        except (ValueError, FileExistsError) as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return {"promoted": res}
+
+    @app.get("/api/export/labelstudio-config")
+    def labelstudio_config():
+        from pipeline.review.labelstudio import LABELING_CONFIG
+
+        return Response(LABELING_CONFIG, media_type="application/xml")
+
+    @app.get("/api/export/{fmt}")
+    def export_labels(fmt: str, reviewer_name: str | None = Query(None, alias="reviewer")):
+        from pipeline.review.exports import FORMATS, export_bytes
+        from pipeline.review.reviewed import reviewed_rows
+
+        if fmt not in FORMATS:
+            raise HTTPException(404, f"unknown format; one of {', '.join(FORMATS)}")
+        rows = reviewed_rows(corpus, store.read_all(), reviewer_name or None)
+        blob, media, name = export_bytes(fmt, rows, corpus)
+        return Response(blob, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.post("/api/import/labelstudio")
+    def import_labelstudio(request: Request, body: Any = Body(...),
+                           reviewer_name: str | None = Query(None, alias="reviewer")):
+        from pipeline.review.decisions import latest
+        from pipeline.review.labelstudio import import_export
+
+        check_write(request, token)
+        try:
+            got = import_export(corpus, body, reviewer_name or None, latest(store.read_all()))
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        for d in got["decisions"]:
+            store.append(d)
+        return {"added": len(got["decisions"]), "skipped": got["skipped"]}
 
     return app
 
 
-def _as_value(label: str, predicted: Any) -> Any:
-    if label in ("commitment", "doubt") and isinstance(predicted, bool):
-        return int(predicted)
-    return predicted
+def _default_labels() -> Path:
+    from pipeline.classify.data import DEFAULT_LABELS
+
+    return DEFAULT_LABELS
+
+
+def _default_corpus() -> Path:
+    from pipeline.classify.data import DEFAULT_CORPUS
+
+    return DEFAULT_CORPUS
+
+
+def _default_models() -> Path:
+    from pipeline.classify.registry import resolve_models_dir
+
+    return resolve_models_dir(None)
 
 
 def _attr(s: str) -> str:

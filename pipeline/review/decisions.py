@@ -83,3 +83,37 @@ def latest(decisions: Iterable[dict[str, Any]], reviewer: str | None = None) -> 
             continue
         out[(d["paragraph_id"], d["label"], d.get("reviewer") or "")] = d
     return out
+
+
+def make_decision(corpus: Any, paragraph_id: str, label: str, value: Any, reviewer: str,
+                  **extra: Any) -> dict[str, Any]:
+    """The labels-file line of one decision on a paragraph of ``corpus``
+    (a :class:`pipeline.review.corpus.Corpus`): ids, text hash, the model's
+    prediction and version. Raises ``KeyError`` for an unknown paragraph and
+    ``ValueError`` for a bad label, value or reviewer name."""
+    if not isinstance(paragraph_id, str) or paragraph_id not in corpus.paragraphs:
+        raise KeyError("unknown paragraph_id")
+    value = check_value(label, value)
+    if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 100:
+        raise ValueError("bad reviewer name")
+    rec, p = corpus.paragraphs[paragraph_id]
+    task = label.replace("_holder", "")
+    pred = (p.get("predictions") or {}).get(task) or {}
+    predicted = pred.get("label")
+    if label in ("commitment", "doubt") and isinstance(predicted, bool):
+        predicted_value: Any = int(predicted)
+    else:
+        predicted_value = predicted
+    return {
+        "paragraph_id": paragraph_id,
+        "cable_id": rec["cable_id"],
+        "para": p.get("number") or str(p["index"]),
+        "text_sha256": p["text_sha256"],
+        "label": label,
+        "value": value,
+        "predicted": predicted,
+        "accepted": value == predicted_value if label in ("commitment", "doubt", "sensitivity") else None,
+        "reviewer": reviewer.strip(),
+        "model_version": corpus.model_version(rec, task),
+        **extra,
+    }

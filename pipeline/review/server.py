@@ -17,9 +17,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def serve(annotated: Path, labels: Path, reviewer: str | None, host: str = "127.0.0.1",
-          port: int = 0, allow_remote: bool = False) -> int:
+          port: int = 0, allow_remote: bool = False, train_labels: list[Path] | None = None,
+          corpus_dir: Path | None = None, models_dir: Path | None = None) -> int:
     """Serve until Ctrl-C. A host beyond loopback needs ``allow_remote`` and
-    then every request needs the access token printed in the URL."""
+    then every request needs the access token printed in the URL.
+    ``train_labels``, ``corpus_dir``, ``models_dir`` go to the retrain action
+    (:func:`pipeline.review.app.create_app`)."""
     import uvicorn
 
     from pipeline.review.app import create_app
@@ -29,7 +32,8 @@ def serve(annotated: Path, labels: Path, reviewer: str | None, host: str = "127.
         print(f"refusing to serve on {host}: pass --allow-remote (an access token is then required)", file=sys.stderr)
         return 2
     access = new_token() if remote else None
-    app = create_app(annotated, labels, reviewer=reviewer, access_token=access)
+    app = create_app(annotated, labels, reviewer=reviewer, access_token=access, train_labels=train_labels,
+                     corpus_dir=corpus_dir, models_dir=models_dir)
     port = port or free_port(host)
     url = f"http://{host}:{port}/" + (f"?access={access}" if access else "")
     print(f"cables review: {url}  (labels -> {labels}; Ctrl-C stops)", flush=True)

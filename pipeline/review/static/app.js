@@ -1,4 +1,4 @@
-// cables review: the three pages (list, queue, cable). Plain JS, no build step.
+// cables review: the pages (list, queue, cable, agreement, retrain, export). Plain JS, no build step.
 "use strict";
 const TOKEN = document.querySelector('meta[name="review-token"]').content;
 const REVIEWER = localStorage.getItem("reviewer") || document.querySelector('meta[name="reviewer"]').content;
@@ -220,6 +220,105 @@ async function agreementPage() {
   });
 }
 
+async function postJSON(url, body) {
+  const r = await fetch(url, {method: "POST", body: JSON.stringify(body),
+    headers: {"Content-Type": "application/json", "X-Review-Token": TOKEN}});
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.detail || (url + ": " + r.status));
+  return data;
+}
+
+// ---- retrain and promote ----
+function f4(x) { return (x === null || x === undefined) ? "-" : Number(x).toFixed(3); }
+function cmpTable(res) {
+  const nw = (res.new.results || {}).ours || {}, cur = (res.current.results || {}).ours || {};
+  const labels = Object.keys(nw.per_label || {});
+  const t = el("table", {class: "cmp"}, el("thead", {}, el("tr", {}, el("th", {}, "label"),
+    el("th", {class: "num"}, `F1 new ${res.version}`), el("th", {class: "num"}, `F1 current ${res.current_version || "-"}`),
+    el("th", {class: "num"}, "support (new eval)"))));
+  const body = el("tbody");
+  const row = (name, a, b, n) => {
+    const cls = (a !== undefined && b !== undefined && b !== null) ? (a > b ? "better" : a < b ? "worse" : "") : "";
+    body.append(el("tr", {}, el("td", {}, name), el("td", {class: "num " + cls}, f4(a)), el("td", {class: "num"}, f4(b)), el("td", {class: "num"}, n ?? "")));
+  };
+  for (const l of labels) row(l, nw.per_label[l].f1, ((cur.per_label || {})[l] || {}).f1, nw.per_label[l].support);
+  row("macro-F1", nw.macro_f1, cur.macro_f1, nw.n);
+  t.append(body);
+  return t;
+}
+function resultCard(job, res) {
+  const p = res.promotion || {};
+  const same = p.current === null || p.current === undefined ? "no current default"
+    : `${p.metric} on the same ${p.n_dev} dev paragraphs: new ${f4(p.new)} vs current ${res.current_version} ${f4(p.current)}`;
+  const card = el("div", {class: "card", "data-task": res.task},
+    el("h3", {}, `${res.task}: new ${res.version}`),
+    el("p", {class: res.recommended ? "better" : "worse"}, same, " — ", p.reason || ""),
+    cmpTable(res),
+    el("p", {class: "note"}, `New: ${res.new.eval_name || ""}. Current (from its model card): ${res.current.eval_name || "-"}. `,
+      `${res.train_n ?? "?"} training paragraphs, ${res.train_seconds ?? "?"} s.`));
+  if (res.promoted) card.append(el("p", {class: "better promoted"}, `${res.version} is now the default.`));
+  else card.append(el("button", {class: "promote", onclick: async (e) => {
+      const force = !res.recommended;
+      if (force && !confirm(`${res.task} ${res.version} scores worse on dev than the default. Promote anyway?`)) return;
+      e.target.disabled = true;
+      try { await postJSON("/api/retrain/promote", {job: job.id, task: res.task, force}); }
+      catch (err) { alert(err.message); }
+      await showRetrain();
+    }}, `Promote ${res.version} to default`));
+  return card;
+}
+async function showRetrain() {
+  const job = (await getJSON("/api/retrain")).job;
+  const state = document.getElementById("state"), out = document.getElementById("results");
+  document.getElementById("start").disabled = !!job && job.state === "running";
+  if (!job) { state.textContent = "no retrain run yet"; return job; }
+  state.textContent = `job ${job.id} (${job.tasks.join(", ")}): ${job.state}, ${job.elapsed_s} s` + (job.error ? ` — ${job.error}` : "");
+  document.body.dataset.job = job.state;
+  const d = job.data || {};
+  document.getElementById("data").textContent = d.base_rows === undefined ? "" :
+    `Training rows: ${d.base_rows} labelled, ${d.rows_added} reviewed paragraphs added, ${d.labels_corrected} labels corrected by reviews.`;
+  out.replaceChildren(...Object.values(job.results || {}).map(r => resultCard(job, r)));
+  return job;
+}
+async function trainPage() {
+  const form = document.getElementById("retrain");
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const tasks = [...form.querySelectorAll("input[name=task]:checked")].map(x => x.value);
+    try { await postJSON("/api/retrain", {tasks}); } catch (err) { alert(err.message); }
+    poll();
+  });
+  async function poll() {
+    const job = await showRetrain();
+    if (job && job.state === "running") setTimeout(poll, 2000);
+  }
+  await poll();
+  document.body.dataset.ready = "1";
+}
+
+// ---- export and Label Studio import ----
+async function exportPage() {
+  const mine = document.getElementById("mine");
+  const links = () => {
+    for (const a of document.querySelectorAll("#formats a[data-fmt]"))
+      a.href = `/api/export/${a.dataset.fmt}` + (mine.checked ? `?reviewer=${encodeURIComponent(REVIEWER)}` : "");
+    document.getElementById("scope").textContent = mine.checked ? `reviewer ${REVIEWER}` : "all reviewers";
+  };
+  mine.addEventListener("change", links);
+  document.getElementById("import").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = document.getElementById("lsfile").files[0];
+    if (!f) return;
+    const out = document.getElementById("imported");
+    try {
+      const r = await postJSON("/api/import/labelstudio", JSON.parse(await f.text()));
+      out.textContent = `${r.added} decisions added` + (Object.keys(r.skipped).length ? `; skipped: ${JSON.stringify(r.skipped)}` : "");
+    } catch (err) { out.textContent = "import failed: " + err.message; }
+  });
+  links();
+  document.body.dataset.ready = "1";
+}
+
 whoami();
-({list: listPage, queue: queuePage, cable: cablePage, agreement: agreementPage})[document.body.dataset.page]()
+({list: listPage, queue: queuePage, cable: cablePage, agreement: agreementPage, train: trainPage, export: exportPage})[document.body.dataset.page]()
   .catch(err => { document.body.dataset.error = String(err); console.error(err); });
