@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.cables.header_class import CLASS_LINE, CLASS_LINE_CI, CLASS_LINE_LOOSE, LEVEL_ONLY, META_CLASS, level_only
-from pipeline.cables.header_dtg import DTG_LINE, PRECEDENCE, find_dtg, iso_from_dtg
+from pipeline.cables.header_class import (CLASS_LINE, CLASS_LINE_CI, CLASS_LINE_LOOSE, LEVEL_ONLY, META_CLASS, damaged_tail,
+                                          level_only, page_break_tail)
+from pipeline.cables.header_dtg import DTG_LINE, PRECEDENCE, find_dtg, iso_from_dtg, words_date
 from pipeline.cables.header_fields import (CLASSIFIED_BY, EO_LINE, FIRST_PARA, REF_LINE, STOP_CBY, STOP_REF, SUBJECT_LINE,
                                            TAGS_LINE, block, parse_classified_by, parse_eo, parse_refs, parse_subject,
                                            parse_tags)
 from pipeline.cables.header_id import find_cable_id
-from pipeline.cables.header_routing import DE_LINE, FM_LINE, find_addressees, fm_anywhere
+from pipeline.cables.header_routing import DE_LINE, FM_LINE, find_addressees, fm_anywhere, fm_station
 from pipeline.cables.markings import parse_classification
 from pipeline.records import CableHeader
 
@@ -40,6 +41,17 @@ class HeaderParse:
     body_start: int
     found: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def _de_serial(text: str, cls_start: int, serial: str) -> str:
+    """The DE routing line's serial where the class line's (up to four
+    digits) differs from it: mistyped (07NAIROBI4427: NAIROBI 004428) or cut
+    (``BUENOS AIRES 00167SIPDIS`` under ``DE RUEHBU #1673``)."""
+    de = DE_LINE.search(text, 0, cls_start)
+    if de and len(serial.lstrip("0")) <= 4 and int(de.group("serial")) != int(serial):
+        return de.group("serial")
+    return serial
+
 
 def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     """Parse every header field of ``text``; see the module docstring."""
@@ -61,6 +73,8 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         h.date = iso_from_dtg(*dtg.group("day", "hh", "mm", "mon", "yy"))
         if h.date is None:
             warnings.append(f"bad DTG {h.dtg!r}")
+    elif words_date(text):
+        h.date, year = words_date(text)
     fm = FM_LINE.search(text, dtg.end() if dtg else 0, zone_start if cls else len(text)) or fm_anywhere(text)
     if fm:
         found.append("fm")
@@ -79,9 +93,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
             # WikiLeaks ids keep it (08EFTOLONDON2883) unless a SECTION word
             # stands between it and the station (09LONDON2622)
             station = "EFTO " + station
-        de = DE_LINE.search(text, 0, cls.start())
-        if de and len(serial.lstrip("0")) <= 4 and int(de.group("serial")) != int(serial):
-            serial = de.group("serial")  # class line serial mistyped (07NAIROBI4427: NAIROBI 004428)
+        serial = _de_serial(text, cls.start(), serial)
         if cls.group("section"):
             h.section = f"SECTION {cls.group('sec')} OF {cls.group('of')}"
     else:
@@ -92,6 +104,13 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
             h.classification = parse_classification(m.group("c"), text[m.end():m.end() + 600] if lm else "")
             if h.classification.level:
                 found.append("classification")
+            tail = damaged_tail(text, m.end(), fm_station(h.origin)) if lm else None
+            if tail:
+                station, serial = tail.group("station"), _de_serial(text, m.start(), tail.group("serial"))
+                year = year or tail.group("yy")
+        tail = None if station else page_break_tail(text, fm_station(h.origin))
+        if tail:
+            station, serial = tail.group("station"), tail.group("serial")
     h.cable_id = find_cable_id(text, station, serial, year, source_path, h.origin)
 
     search_from = cls.start() if cls else 0

@@ -5,7 +5,9 @@ Shapes
 ------
 Compiled patterns (``CLASS_LINE`` and its fallbacks, groups ``cls``,
 ``section``, ``sec``, ``of``, ``station``, ``serial``) and
-``level_only(text, start) -> match | None``.  Raises nothing.
+``level_only(text, start) -> match | None``;
+``damaged_tail(text, pos, fm_station) -> match | None``;
+``page_break_tail(text, fm_station) -> match | None``.  Raises nothing.
 """
 
 from __future__ import annotations
@@ -47,3 +49,33 @@ def level_only(text: str, start: int) -> re.Match | None:
     hz = re.search(r"^[ \t]*(?:E\.O\.|TAGS|SUBJ)", text[start:], re.M | re.I)
     end = start + (hz.start() if hz else 3000)
     return LEVEL_ONLY.search(text, start, end)
+
+
+def damaged_tail(text: str, pos: int, fm_st: str | None) -> re.Match | None:
+    """Station and serial of a damaged class line after its level (``pos``:
+    the end of a :data:`LEVEL_ONLY` match), trusted only where the station is
+    the FM line's (``fm_st``, from :func:`fm_station`): wrapped onto the next
+    line (09BAKU687) or over a blank line (10TRIPOLI133), glued to the level
+    (``C O N F I D E N T I A LCAIRO 000079``, 09CAIRO79), the serial glued to
+    what follows (``BUENOS AIRES 00167SIPDIS``, 07BUENOSAIRES1673; ``REYKJAVIK
+    00040QSITIVE``, 06REYKJAVIK40), a garbled section word (``SECTION01 OF
+    03``, 09SANJOSE525), the year before the station (``C O N F I D E N T I A
+    L 75 LIBREVILLE 1895``, 75LIBREVILLE1895).  Groups ``yy`` (or ``None``),
+    ``station``, ``serial``; ``None`` when the tail is not there."""
+    if not fm_st or fm_st == "STATE":
+        return None
+    st = r"[ ]?".join(re.escape(w) for w in fm_st.split())
+    return re.compile(r"\s*(?:S?E?CTION[ ]*\d+[ ]*OF[ ]*\d+\s*)?(?:(?P<yy>\d\d)[ ]+)?(?P<station>" + st +
+                      r")[ ]+0*(?P<serial>\d{1,7})(?!\d)").match(text, pos)
+
+
+def page_break_tail(text: str, fm_st: str | None) -> re.Match | None:
+    """Station and serial of the first page-break line (``TEL AVIV 00002502
+    002 OF 003``) whose station is the FM line's, for a cable whose class line
+    has none (09TELAVIV2502: no class line at all).  Groups ``station``,
+    ``serial``; ``None`` when there is no such line."""
+    if not fm_st:
+        return None
+    st = r"[ ]?".join(re.escape(w) for w in fm_st.split())
+    return re.compile(r"^[ \t]*(?P<station>" + st + r")[ ]+0*(?P<serial>\d{1,7})[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}[ \t]*$",
+                      re.M).search(text)

@@ -4,12 +4,14 @@ Shapes
 ------
 ``find_addressees(text, fm_end, cls_start) -> (to, info, precedence_word)``;
 ``clean_addressee(line) -> str``; ``fm_station(origin) -> str | None``;
-``fm_anywhere(text) -> match | None``.  Raises nothing.
+``fm_anywhere(text) -> match | None`` (group ``origin``).  Raises nothing.
 """
 
 from __future__ import annotations
 
 import re
+
+from pipeline.cables.header_dtg import DTG_GLUED
 
 
 #: Routing line ``DE RUEHNR #4427/01 2941234``: the serial as transmitted.
@@ -81,6 +83,17 @@ def fm_station(origin: str | None) -> str | None:
 FM_ADDRESSEE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>[A-Z][A-Z0-9 ./&'-]{2,60}?)[ \t]*\n[ \t]*TO\b", re.M)
 
 
+#: ``From: AMCONSUL TIJUANA`` in place of the FM line (09TIJUANA1116); only
+#: a post's addressee, so a forwarded e-mail's ``From:`` is no origin.
+FROM_LINE = re.compile(r"^[ \t]*From:[ \t]+(?P<origin>(?:AMEMBASSY|AMCONSUL|AMCONGEN|USMISSION|USDEL|SECSTATE|AIT|"
+                       r"USOFFICE|USLO|AMINTERESTS|USEU|USNATO)\b[A-Z0-9 ./&'-]{0,60}?)[ \t]*$", re.M)
+
+
 def fm_anywhere(text: str) -> re.Match | None:
+    """The origin's match (group ``origin``) outside the routing zone: an FM
+    line over a TO line, a ``From:`` line, or the FM of a routing block
+    reflowed onto one line (:data:`DTG_GLUED`); ``None`` when there is none."""
     m = FM_ADDRESSEE.search(text)
-    return FM_LINE.match(text, m.start()) if m else None
+    if m:
+        return FM_LINE.match(text, m.start())
+    return FROM_LINE.search(text, 0, 3000) or DTG_GLUED.search(text)

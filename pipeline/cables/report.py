@@ -12,19 +12,13 @@ JSON form, ``.table()`` the printed one.  ``run_report(paths, limit)`` does
 all three.  A record without ``raw`` or that fails to parse counts as an
 error with its :class:`CableError` reason; nothing is raised for a bad cable.
 
-What is compared (``../shared/corpora/cablegate`` metadata)
------------------------------------------------------------
-* ``cable_id`` == ``id``; also as if the text were a drop file named
-  ``<id>.txt`` (the name gives the year only where the text's station and
-  serial agree: partial extracts carry no DTG, so no year);
-* ``date``: the DTG date equals the metadata's calendar day (the metadata
-  time is the archive's time stamp, a few minutes off the DTG: 00ABUDHABI5893
-  ``2000-10-31 08:38`` for DTG ``310838Z``); a cable whose text carries no
-  date (partial extracts, 02ANKARA8852) disagrees with reason
-  ``"no date in text"``, never filled in;
-* classification level: ``CONFIDENTIAL//NOFORN`` -> ``C`` etc.;
-* origin: the station of the FM line (``AMEMBASSY ABU DHABI``) against the
-  metadata's (``Embassy Abu Dhabi``), see :func:`origin_key`.
+Agreement
+---------
+Every disagreement with the metadata is listed by id, field and reason, and
+sorted into explained (:mod:`pipeline.cables.agreement`: the field is absent
+from the text and stays null by design, or a documented source error) and
+unexplained.  The table prints the raw agreement and the agreement with the
+explained disagreements left out of the count, then every unexplained one.
 """
 
 from __future__ import annotations
@@ -36,27 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.cables.agreement import ABSENT, FIELDS, SOURCE_ERROR, META_LEVEL, compare, explain, origin_key, origins_agree
 from pipeline.cables.errors import CableError
 from pipeline.cables.glued import SIPDIS_IN
 from pipeline.cables.header import parse_header
 from pipeline.cables.markings import parse_marking
 from pipeline.cables.parse import parse_cable
 from pipeline.cables.read import read_cable_bytes
-
-FIELDS = ("cable_id", "date", "level", "origin")
-
-#: Metadata classification -> level (the corpus's eight values).
-META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
-              "CONFIDENTIAL": "C", "CONFIDENTIAL//NOFORN": "C", "SECRET": "S",
-              "SECRET//NOFORN": "S", "TOP SECRET": "TS", "LIMITED OFFICIAL USE": "SBU"}
-
-#: Words before a station name in FM lines and in metadata origins.
-_ORIGIN_PREFIX = re.compile(
-    r"^(?:AMEMBASSY|AMEMB|AMCONSUL|AMCONGEN|AMERICAN CONSULATE|AMERICAN EMBASSY|EMBASSY|CONSULATE(?: GENERAL)?|"
-    r"USMISSION|US MISSION|MISSION|USDEL|US DELEGATION|USLO|USOFFICE|US OFFICE|AMINTERESTS|US INTERESTS SECTION)[ ]+")
-#: Stations the metadata names by today's spelling, the FM line by the old
-#: one (06KIEV1261 "AMEMBASSY KIEV" / "Embassy Kyiv"; 06CALCUTTA389).
-STATION_RENAMED = {"KYIV": "KIEV", "KOLKATA": "CALCUTTA"}
 
 #: A paragraph marking in raw text: at a line start, after an optional
 #: paragraph number (``¶3.``, ``3.``, ``3.A.``, ``A.``).
@@ -100,61 +80,23 @@ def iter_records(paths: Iterable[Path | str]) -> Iterator[dict]:
                         yield json.loads(line)
 
 
-def origin_key(origin: str | None) -> str | None:
-    """Station key of an origin: ``"AMEMBASSY ABU DHABI"`` and ``"Embassy Abu
-    Dhabi"`` -> ``"ABUDHABI"``; ``"SECSTATE WASHDC"`` and ``"Secretary of
-    State"`` -> ``"STATE"``."""
-    if not origin:
-        return None
-    o = re.sub(r"\s+", " ", origin.upper().replace(",", " ")).strip()
-    if o.startswith("SECSTATE") or o == "SECRETARY OF STATE":
-        return "STATE"
-    o = re.sub(r"//.*$", "", o).strip()  # "USDEL SECRETARY//MEXICO//" (09PARTO40301)
-    o = re.sub(r"^AMERICAN INSTITUTE TAIWAN[ ]+", "AIT ", o)
-    o = _ORIGIN_PREFIX.sub("", o)
-    key = re.sub(r"[^A-Z]", "", o) or None
-    return STATION_RENAMED.get(key, key)
-
-
-def origins_agree(ours: str | None, meta: str | None) -> bool:
-    """Keys equal, or one ends or starts with the other (``USMISSION USUN NEW
-    YORK`` / ``USUN New York``; ``AIT TAIPEI`` / ``American Institute Taiwan,
-    Taipei``; ``USMISSION UNVIE VIENNA`` / ``UNVIE``; ``AMEMBASSY TRIPOLI LY``
-    / ``Embassy Tripoli``)."""
-    a, b = origin_key(ours), origin_key(meta)
-    if not a or not b:
-        return a == b
-    return a == b or a.endswith(b) or b.endswith(a) or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+__all__ = ["FIELDS", "META_LEVEL", "CorpusReport", "check_record", "iter_records", "origin_key",
+           "origins_agree", "run_report"]
 
 
 @dataclass
 class CableCheck:
     """One cable's results: ``disagree`` maps a field to ``(reason, ours,
     source)``; ``counts`` the paragraph figures; ``examples`` a few
-    ``(kind, excerpt)`` pairs."""
+    ``(kind, excerpt)`` pairs; ``explained`` maps a disagreeing field to
+    ``(kind, detail)`` where :func:`pipeline.cables.agreement.explain` has one."""
 
     cable_id: str
     error: str | None = None
     disagree: dict[str, tuple[str, object, object]] = field(default_factory=dict)
+    explained: dict[str, tuple[str, str]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     examples: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _compare(check: CableCheck, rec: dict, cable) -> None:
-    h = cable.header
-    if h.cable_id != rec.get("id"):
-        check.disagree["cable_id"] = ("no cable id" if h.cable_id is None else "different id", h.cable_id, rec.get("id"))
-    meta_date = rec.get("date")
-    if not h.date:
-        check.disagree["date"] = ("no date in text" if h.dtg is None else "bad DTG", h.dtg, meta_date)
-    elif not meta_date or h.date[:10] != meta_date[:10]:
-        check.disagree["date"] = ("different day", h.date, meta_date)
-    meta_level = META_LEVEL.get((rec.get("classification") or "").upper())
-    if h.classification.level != meta_level:
-        reason = "no classification" if h.classification.level is None else "different level"
-        check.disagree["level"] = (reason, h.classification.level, rec.get("classification"))
-    if not origins_agree(h.origin, rec.get("origin")):
-        check.disagree["origin"] = ("no FM line" if h.origin is None else "different origin", h.origin, rec.get("origin"))
 
 
 def _paragraph_counts(check: CableCheck, text: str, cable) -> None:
@@ -205,7 +147,11 @@ def check_record(rec: dict) -> CableCheck:
     except CableError as err:
         check.error = err.reason
         return check
-    _compare(check, rec, cable)
+    check.disagree = compare(cable.header, rec)
+    for f, (_, ours, _) in check.disagree.items():
+        why = explain(rec, text, f, ours)
+        if why:
+            check.explained[f] = why
     if "cable_id" in check.disagree:
         # as in a drop, where the file is named by its id: the name gives the
         # year only when the text's station and serial agree with it
@@ -236,8 +182,9 @@ class CorpusReport:
         for f in FIELDS:
             if f in check.disagree:
                 reason, ours, src = check.disagree[f]
+                kind, detail = check.explained.get(f, (None, None))
                 self.disagreements.append({"id": check.cable_id, "field": f, "reason": reason,
-                                           "ours": ours, "source": src})
+                                           "ours": ours, "source": src, "explained": kind, "why": detail})
             else:
                 self.agree[f] += 1
         self.counts.update(check.counts)
@@ -250,13 +197,24 @@ class CorpusReport:
         """JSON-ready figures, every disagreement included."""
         n = self.cables or 1
         reasons: dict[str, Counter] = {f: Counter() for f in FIELDS}
+        kinds: dict[str, Counter] = {f: Counter() for f in FIELDS}
         for d in self.disagreements:
             reasons[d["field"]][d["reason"]] += 1
+            kinds[d["field"]][d["explained"] or "unexplained"] += 1
+        agreement = {}
+        for f in FIELDS:
+            explained = kinds[f][ABSENT] + kinds[f][SOURCE_ERROR]
+            base = self.cables - len(self.errors) - explained
+            agreement[f] = {"agree": self.agree[f], "rate": round(self.agree[f] / n, 5),
+                            "disagree_by_reason": dict(reasons[f]),
+                            "absent_from_text": kinds[f][ABSENT], "source_errors": kinds[f][SOURCE_ERROR],
+                            "unexplained": kinds[f]["unexplained"],
+                            "rate_explained_excluded": round(self.agree[f] / base, 5) if base > 0 else None}
         return {
             "cables": self.cables,
             "errors": [{"id": i, "reason": r} for i, r in self.errors],
-            "agreement": {f: {"agree": self.agree[f], "rate": round(self.agree[f] / n, 5),
-                              "disagree_by_reason": dict(reasons[f])} for f in FIELDS},
+            "agreement": agreement,
+            "unexplained_disagreements": [d for d in self.disagreements if not d["explained"]],
             "cable_id_with_file_name": {"agree": self.counts["cable_id_named_agree"],
                                         "rate": round(self.counts["cable_id_named_agree"] / n, 5)},
             "paragraphs": {k: self.counts[k] for k in (
@@ -278,6 +236,13 @@ class CorpusReport:
             a = s["agreement"][f]
             why = ", ".join(f"{k} {v}" for k, v in a["disagree_by_reason"].items())
             out.append(f"{f + ' agrees with metadata':<38}{a['agree']:>6}  {100 * a['agree'] / n:6.2f}%  {why}")
+        out.append("agreement with explained disagreements left out "
+                   "(absent from text: null by design / documented source error / unexplained):")
+        for f in FIELDS:
+            a = s["agreement"][f]
+            rate = "  n/a" if a["rate_explained_excluded"] is None else f"{100 * a['rate_explained_excluded']:6.2f}%"
+            out.append(f"{'  ' + f:<38}{a['agree']:>6}  {rate}  absent {a['absent_from_text']}, "
+                       f"source errors {a['source_errors']}, unexplained {a['unexplained']}")
         a = s["cable_id_with_file_name"]
         out.append(f"{'  ... named <id>.txt as in a drop':<38}{a['agree']:>6}  {100 * a['rate']:6.2f}%")
         p = s["paragraphs"]
@@ -292,11 +257,16 @@ class CorpusReport:
         out.append(f"{'  (sub-item markings kept in text)':<38}{s['sub_item_markings_in_text']:>6}")
         for k, v in s["cables_without"].items():
             out.append(f"{'cables with no ' + k:<38}{v:>6}")
+        # every unexplained disagreement, whatever ``show`` says
+        for d in s["unexplained_disagreements"]:
+            out.append(f"  [unexplained {d['field']}] {d['id']}: {d['reason']} "
+                       f"(ours {d['ours']!r}, source {d['source']!r})")
         if show:
             for f in FIELDS:
-                rows = [d for d in self.disagreements if d["field"] == f][:show]
+                rows = [d for d in self.disagreements if d["field"] == f and d["explained"]][:show]
                 for d in rows:
-                    out.append(f"  [{f}] {d['id']}: {d['reason']} (ours {d['ours']!r}, source {d['source']!r})")
+                    out.append(f"  [{f}] {d['id']}: {d['reason']} (ours {d['ours']!r}, source {d['source']!r}); "
+                               f"{d['explained']}: {d['why']}")
             for kind, lst in self.examples.items():
                 for ex in lst[:show]:
                     out.append(f"  [{kind}] {ex[:160]}")

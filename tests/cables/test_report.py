@@ -7,7 +7,9 @@ import json
 import pytest
 
 from cable_helpers import cable_path
-from pipeline.cables.report import check_record, iter_records, origin_key, origins_agree, run_report
+from pipeline.cables.agreement import ABSENT, absent_from_text
+from pipeline.cables.report import CorpusReport, check_record, iter_records, origin_key, origins_agree, run_report
+from pipeline.cables.source_errors import documented
 
 
 @pytest.mark.parametrize("origin,key", [
@@ -57,6 +59,43 @@ def test_check_record_lists_disagreements_with_reasons():
     assert check.disagree["level"][0] == "different level"
     assert check.disagree["origin"][0] == "no FM line"
     assert check.counts["cable_id_named_agree"] == 1  # named 02ANKARA8852.txt as in a drop
+    # the text carries no DTG, no FM line and no year for the id: explained, null by design;
+    # the level is read from the text and disagrees with the (wrong) metadata: unexplained
+    assert check.explained == {
+        "cable_id": (ABSENT, "no year for the id in text (no DTG, id not printed)"),
+        "date": (ABSENT, "no DTG in text"),
+        "origin": (ABSENT, "no FM or From: line in text")}
+
+
+def test_report_separates_explained_from_unexplained():
+    recs = [_record("02ANKARA8852", date="2002-12-20 15:10", classification="SECRET", origin="Embassy Ankara"),
+            _record("07PHNOMPENH1308", date="2007-10-17 09:40",
+                    classification="UNCLASSIFIED//FOR OFFICIAL USE ONLY", origin="Embassy Phnom Penh")]
+    report = CorpusReport()
+    for rec in recs:
+        report.add(check_record(rec))
+    s = report.summary()
+    assert s["agreement"]["date"]["rate"] == 0.5 and s["agreement"]["date"]["rate_explained_excluded"] == 1.0
+    assert s["agreement"]["date"]["absent_from_text"] == 1
+    assert s["agreement"]["level"]["unexplained"] == 1 and s["agreement"]["level"]["rate_explained_excluded"] == 0.5
+    assert [(d["id"], d["field"]) for d in s["unexplained_disagreements"]] == [("02ANKARA8852", "level")]
+    assert "[unexplained level] 02ANKARA8852: different level" in report.table(show=0)
+
+
+def test_absent_from_text_reads_the_whole_text():
+    # a DTG anywhere (here in title case under the notice, 03ANKARA3694) means the date is there
+    assert absent_from_text("notice\n\n061428Z Jun 03\n", "date", "03ANKARA3694") is None
+    # the id's year printed with the id (00HANOI686), not a "SECTION 01 OF 03 ANKARA 002521" run
+    assert absent_from_text("2000HANOI00686 - CONFIDENTIAL", "cable_id", "00HANOI686") is None
+    assert absent_from_text("SECTION 01 OF 03 ANKARA 002521", "cable_id", "03ANKARA2521")
+    # "DUTCH FM BOT'S VISIT TO THE U.S." is a subject, not an FM line (04THEHAGUE281)
+    assert absent_from_text("SUBJECT: DUTCH FM BOT'S VISIT TO THE U.S.", "origin", "04THEHAGUE281")
+    assert absent_from_text("FM AMEMBASSY ROME\nTO SECSTATE WASHDC", "origin", "02ROME3639") is None
+
+
+def test_documented_source_error_needs_the_same_value():
+    assert documented("08LAPAZ751", "cable_id", "08BOGOTA751")
+    assert documented("08LAPAZ751", "cable_id", "08LAPAZ751") is None  # the parser moved: no longer explained
 
 
 def test_bad_record_is_an_error_not_an_exception():
