@@ -144,11 +144,18 @@ class Retrainer:
         self.corpus, self.store = corpus, store
         self.base_labels = [Path(p) for p in base_labels]
         self.corpus_dir, self.models_dir = Path(corpus_dir), Path(models_dir)
-        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="cables-review-retrain-"))
+        self._work_dir = Path(work_dir) if work_dir else None
         self._flow = flow
         self._lock = threading.Lock()
         self.jobs: dict[str, RetrainJob] = {}
         self.last: RetrainJob | None = None
+
+    @property
+    def work_dir(self) -> Path:
+        """Where jobs stage; a new temporary folder unless one was given."""
+        if self._work_dir is None:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="cables-review-retrain-"))
+        return self._work_dir
 
     def start(self, tasks: list[str]) -> RetrainJob:
         """Stage and start a job for ``tasks``. Raises ``ValueError`` for an
@@ -158,8 +165,8 @@ class Retrainer:
         with self._lock:
             if self.last is not None and self.last.state == "running":
                 raise RetrainBusy("a retrain job is running")
-            job = RetrainJob(id=uuid.uuid4().hex[:12], tasks=list(tasks), folder=self.work_dir / "job")
-            job.folder = self.work_dir / f"job-{job.id}"
+            jid = uuid.uuid4().hex[:12]
+            job = RetrainJob(id=jid, tasks=list(tasks), folder=self.work_dir / f"job-{jid}")
             self.jobs[job.id] = job
             self.last = job
         try:

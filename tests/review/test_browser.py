@@ -5,6 +5,7 @@ corrects a label with the keyboard, reloads, and finds the decision saved."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
@@ -74,3 +75,22 @@ def test_keyboard_correction_is_saved_and_shown_after_reload(live_server, labels
     page.wait_for_selector("body[data-ready='1']")
     again = page.locator(f"[data-pid='{pid}'] [data-dec='commitment']")
     assert f"corrected → {value}" in again.inner_text()
+
+
+def test_export_page_downloads_and_train_page_loads(live_server, labels, page):
+    page.goto(live_server + "/cable/00ATHENS1917")
+    page.wait_for_selector("body[data-ready='1']")
+    page.keyboard.press("d")  # doubt = 1 on the first paragraph
+    page.locator(".para").first.locator("[data-dec='doubt']").filter(has_text=re.compile(r"\b1$")).wait_for()
+    page.goto(live_server + "/export")
+    page.wait_for_selector("body[data-ready='1']")
+    with page.expect_download() as dl:
+        page.click("a[data-fmt='jsonl']")
+    rows = [json.loads(x) for x in open(dl.value.path(), encoding="utf-8").read().splitlines()]
+    assert [(r["cable_id"], r["doubt"]) for r in rows] == [("00ATHENS1917", 1)]
+    page.check("#mine")
+    assert page.get_attribute("a[data-fmt='hf']", "href") == "/api/export/hf?reviewer=ann"
+    page.goto(live_server + "/train")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("#state") == "no retrain run yet"
+    assert page.is_checked("input[value='doubt']") and not page.is_checked("input[value='sensitivity']")
