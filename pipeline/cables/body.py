@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pipeline.cables.body_join import join_lines
 from pipeline.cables.body_lines import Line, heading_text, mark_structure, split_lines
 from pipeline.cables.body_signer import take_signer
-from pipeline.cables.body_starts import MARKING, find_starts, letter_starts, text_blocks
+from pipeline.cables.body_starts import MARKING, find_starts, letter_starts, sub_starts, text_blocks
 from pipeline.cables.body_zones import set_zones
 from pipeline.cables.glued import scrub
 from pipeline.cables.markings import parse_marking
@@ -75,16 +75,17 @@ class BodyParse:
     warnings: list[str] = field(default_factory=list)
 
 
-
-def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str | None) -> Paragraph | None:
-    """Paragraph from lines ``lo..hi-1`` (``m``: the number match on line lo)."""
+def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str | None,
+          number: str | None = None) -> Paragraph | None:
+    """Paragraph from lines ``lo..hi-1`` (``m``: the number or lead match on
+    line lo; ``number`` given for a sub-portion, else read from ``m``)."""
     content = [ln for ln in lines[lo:hi] if ln.kind == "text"]
     if not content:
         return None
     first = content[0]
-    number = None
     if m is not None:
-        number = m.group("n1") or m.group("n2")
+        gd = m.groupdict()
+        number = number or gd.get("n1") or gd.get("n2")
         first_text = first.raw[m.end():]
         start = first.start + len(m.group("lead"))
     else:
@@ -99,7 +100,6 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
     level, caveats = parse_marking(marking)
     return Paragraph(index=0, number=number, text=text, start=start, end=content[-1].end,
                      marking=marking, sensitivity=level, caveats=caveats, heading=heading)
-
 
 
 def parse_body(text: str, start: int, station: str | None = None, subject: str | None = None) -> BodyParse:
@@ -126,13 +126,31 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
             heading = " ".join(hs)
 
     def add(lo: int, hi: int, m: re.Match | None) -> None:
+        # a marked portion inside a numbered paragraph (a bare "(C) ..." block,
+        # a lettered "A. (S/NF) ..." sub-paragraph, a "-- (C) ..." bullet) is a
+        # paragraph of its own with its marking: the marking is the unit of
+        # classification, as the sub-numbered "3.A." of LABELING.md.  Lettered
+        # ones are numbered under the parent ("3.A"); the others have no number.
+        if m is None:
+            add_range(lo, hi, m, None)
+            return
+        gd = m.groupdict()
+        parent = gd.get("n1") or gd.get("n2")
+        cuts = [(lo, m, None)]
+        for k, sm in sub_starts(lines, lo + 1, hi):
+            letter = sm.group("letter")
+            cuts.append((k, sm, (f"{parent}.{letter}" if parent and "." not in parent else letter) if letter else None))
+        for j, (a, mm, num) in enumerate(cuts):
+            add_range(a, cuts[j + 1][0] if j + 1 < len(cuts) else hi, mm, num)
+
+    def add_range(lo: int, hi: int, m: re.Match | None, number: str | None) -> None:
         nonlocal heading
         # a heading inside the range ends the paragraph there; text after it
         # (a reflowed "... End Summary. Title ----- more text") is a paragraph
         # of its own under that heading, never lost
         while lo < hi:
             cut = next((k for k in range(lo + 1, hi) if lines[k].kind == "heading"), hi)
-            p = _make(lines, lo, cut, m, heading)
+            p = _make(lines, lo, cut, m, heading, number)
             if p is not None:
                 heading = None
                 paras.append(p)
@@ -140,7 +158,7 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
             while j < hi and lines[j].kind != "text":
                 j += 1
             flush_headings(cut, j)
-            lo, m = j, None
+            lo, m, number = j, None, None
 
     if starts:
         first = starts[0][0]

@@ -5,7 +5,10 @@ Shapes
 ------
 ``find_starts(lines) -> [(line index, number match)]``;
 ``letter_starts(lines)`` the same for ``A.``/``B.`` bodies (>= 2 or none);
-``text_blocks(lines, lo, hi) -> [(lo, hi)]``.  Raises nothing.
+``text_blocks(lines, lo, hi) -> [(lo, hi)]``;
+``sub_starts(lines, lo, hi) -> [(line index, lead match)]`` marked portions
+inside a numbered paragraph; ``valid_marking(text) -> match | None``.
+Raises nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +27,51 @@ PARA_START = re.compile(
     r"(?P<n2>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)[ ]*[.)])(?=[ \t(]|$)[ \t]*")
 LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.)])(?=[ \t(])[ \t]*")
 MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)[ \t]*")
+#: A number with no dot before a marking: ``7 (C) Balkenende`` (04THEHAGUE1833),
+#: ``5, (S/NF) This`` (04THEHAGUE1915).  ``n1`` never takes part (the groups of
+#: :data:`PARA_START`); the marking is checked by the caller.
+NUM_MARKED = re.compile(r"^(?P<lead>[ \t]*)(?P<num>(?P<n1>(?!x)x)?(?P<n2>\d{1,3})(?:[ ]+|,[ ]*))(?=\()")
+#: A portion that opens with its own marking inside a numbered paragraph: a
+#: bare marked block (``(C) To declare that``, 03ANKARA3694), a lettered
+#: sub-paragraph (``¶A. (C) Today India``, 05NEWDELHI2550; ``B, (U)
+#: ACTIVITY``, 04THEHAGUE1903), a bullet (``-- (C) The GOI``, 03KATHMANDU280).
+SUB_START = re.compile(r"^(?P<lead>[ \t]*)(?:(?:¶[ ]?)?(?P<letter>[A-Z])[.),][ ]*|(?P<bullet>-{1,3}|\*|•)[ ]*)?(?=\()")
+#: What may stand at the end of the line before a sub-portion start.
+_ENDS_SENTENCE = re.compile(r"[.:;!?\"')\]][ \t]*$")
+
+
+def valid_marking(text: str) -> re.Match | None:
+    """The :data:`MARKING` at the start of ``text`` when it is a classification
+    marking written in capitals (``(C)``, ``(S//NF)``; not the enumerator
+    ``(c)``), else ``None``."""
+    mk = MARKING.match(text)
+    if mk and mk.group("m") == mk.group("m").upper() and parse_marking(mk.group("m"))[0]:
+        return mk
+    return None
+
+
+def sub_starts(lines: list[Line], lo: int, hi: int) -> list[tuple[int, re.Match]]:
+    """Lines in ``lines[lo:hi]`` where a marked portion starts (:data:`SUB_START`
+    followed by a :func:`valid_marking`), after a blank line, a page break, a
+    heading or a line that ends a sentence.  ``(C)`` or ``(S)`` alone counts
+    only where the range has no ``(A)``/``(B)`` enumerators (a list
+    ``(A) ... (B) ... (C) ...`` is no marking)."""
+    out: list[tuple[int, re.Match]] = []
+    enumerated = any(re.match(r"[ \t]*\([AB]\)", lines[k].raw) for k in range(lo, hi) if lines[k].kind == "text")
+    for k in range(max(lo, 1), hi):
+        ln = lines[k]
+        m = SUB_START.match(ln.raw) if ln.kind == "text" else None
+        mk = valid_marking(ln.raw[m.end():]) if m else None
+        if not mk:
+            continue
+        if enumerated and mk.group("m").strip() in ("C", "S") and not m.group("letter"):
+            continue
+        if not m.group("letter") and not m.group("bullet") and not re.match(r"[\"A-Z(\[]", ln.raw[m.end() + mk.end():]):
+            continue  # a bare marking opens a sentence
+        prev = lines[k - 1]
+        if prev.kind in ("blank", "drop", "heading", "dashes") or (prev.kind == "text" and _ENDS_SENTENCE.search(prev.raw)):
+            out.append((k, m))
+    return out
 
 
 def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
@@ -35,7 +83,9 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             continue
         m = PARA_START.match(ln.raw)
         if not m:
-            continue
+            m = NUM_MARKED.match(ln.raw)
+            if not m or not valid_marking(ln.raw[m.end():]):
+                continue
         num = m.group("n1") or m.group("n2")
         top = int(re.match(r"\d+", num).group(0))
         prev_kind = lines[i - 1].kind if i else "blank"

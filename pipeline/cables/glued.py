@@ -18,7 +18,8 @@ Shapes
 * ``"dashes"``  the dash rule of that heading;
 * ``"break"``   an empty span where a new paragraph starts inside the line
   (``... End Comment. 12. (U) This message``, 08RIODEJANEIRO91;
-  ``Haiti ----- 4 (C) The Ambassador``, 10MADRID49).
+  ``Haiti ----- 4 (C) The Ambassador``, 10MADRID49) or a marked portion
+  (``... party). (C) To declare``, 03ANKARA3694).
 
 A line with nothing glued gives ``[(0, len(raw), "text")]``.  ``station`` is
 the cable's station in letters only (``"SAOPAULO"``): it says how many capital
@@ -29,8 +30,9 @@ words before a glued page-break's serial are the station
 heading in one of the shapes above (``Comment -------``,
 ``----- -- Title ----- --``), else ``None``.
 
-``scrub(text, station=None) -> str``: the same page-break / SIPDIS removal on
-joined paragraph text (one space left where a piece was cut out).
+``scrub(text, station=None) -> str``: the same page-break / SIPDIS / repeated
+header removal on joined paragraph text (one space left where a piece was
+cut out).
 """
 
 from __future__ import annotations
@@ -80,6 +82,15 @@ PARA_IN = re.compile(
     r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
     r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
     r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
+#: A marked portion glued after a sentence (or a colon) in a reflowed
+#: paragraph: a bare marking (``... AK party). (C) To declare``, 03ANKARA3694),
+#: a lettered sub-paragraph (``... reasons: A. (C) Today``), a bullet
+#: (``... following: -- (C) The GOI``, 03KATHMANDU280).  The break goes
+#: before the lead; :func:`pipeline.cables.body_starts.sub_starts` makes it a
+#: paragraph.
+SUB_IN = re.compile(
+    r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
+    r"[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
 
@@ -118,7 +129,7 @@ def _page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
     return out
 
 
-def _header_runs(raw: str, subject: str | None) -> list[tuple[int, int]]:
+def _header_runs(raw: str, subject: str | None, extend: bool = True) -> list[tuple[int, int]]:
     """Header matter repeated inside a line: class line .. TAGS, Classified
     By .. reasons, ``SUBJECT: <the cable's subject>``.  All-capitals routing
     text right before a repeated header (``... MIAMI FL C O N F I D E N T I A L
@@ -127,7 +138,7 @@ def _header_runs(raw: str, subject: str | None) -> list[tuple[int, int]]:
     words = subject.split() if subject and len(subject) >= 8 else []
     for m in HEADER_IN.finditer(raw):
         a, b = m.start(), m.end()
-        if not re.search(r"[a-z]", raw[:a]):
+        if extend and not re.search(r"[a-z]", raw[:a]):
             a = 0
         for w in words:  # the subject right after the TAGS, without its label
             mm = re.match(r"[ ]+" + re.escape(w), raw[b:])
@@ -215,6 +226,12 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     cuts += [(a, b, "drop") for a, b in _header_runs(raw, subject)]
     cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
+    # "(A) wait. (B) act. (C) both." enumerates: its "(C)" is no marking
+    # (and "1.A. (S) Sub." is a paragraph's own label and marking)
+    cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)
+             if not re.fullmatch(r"[ \t]*(?:¶[ ]*)?[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,2})*[.)]?", raw[:m.start()])
+             and not re.search(r"(?:^|[ ])(?:¶?[A-Z][.),]|--?)$", raw[:m.start()])  # after the lead "A." of one
+             and (m.group("lead") or m.group("m") not in ("C", "S") or not re.search(r"\([AB]\)", raw[:m.start()]))]
     cuts.sort(key=lambda c: (c[0], -c[1]))
     if not cuts and "-----" not in raw:
         return [(0, len(raw), "text")]
@@ -235,8 +252,14 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
 
 
 def scrub(text: str, station: str | None = None) -> str:
-    """Page breaks and SIPDIS cut out of joined paragraph text."""
+    """Page breaks, SIPDIS and repeated header runs cut out of joined
+    paragraph text.  Header runs matter here for hard-wrapped bodies, where a
+    second copy of the header spans several lines (``C O N F I D E N T I A L
+    SECTION 02 OF 03 ROME 003639 E.O. 12958: DECL: ... TAGS: ...``,
+    02ROME3639); nothing before the run goes with it (an all-capitals
+    paragraph is no routing text)."""
     spans = _page_breaks(text, station) + [(m.start(), m.end()) for m in SIPDIS_IN.finditer(text)]
+    spans += _header_runs(text, None, extend=False)
     if not spans:
         return text
     out, pos = [], 0

@@ -39,10 +39,14 @@ from pipeline.cables.parse import parse_cable
 from pipeline.cables.read import read_cable_bytes
 
 #: A paragraph marking in raw text: at a line start, after an optional
-#: paragraph number (``¶3.``, ``3.``, ``3.A.``, ``A.``).
+#: paragraph number or lead (``¶3.``, ``3.``, ``3.A.``, ``7``, ``A.``,
+#: ``B,``, ``--``).
 RAW_MARKING = re.compile(
-    r"^[ \t]*(?:¶[ ]*)?(?:\d{1,3}(?:\.[A-Za-z0-9]{1,2})*[ ]*[.)]?|[A-Z][.)])?[ \t]*"
+    r"^[ \t]*(?:¶[ ]*)?(?:\d{1,3}(?:\.[A-Za-z0-9]{1,2})*[ ]*[.),]?|[A-Z][.),]|-{1,3})?[ \t]*"
     r"\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)", re.M)
+#: A raw marking that opens the ``Classified By`` line (``(U) Classified by
+#: Ambassador W.R. Pearson``, 02ANKARA8852): header matter, no paragraph.
+_CLASSIFIED_BY_AFTER = re.compile(r"[ \t]*classified[ ]+by\b", re.I)
 #: Left-overs that must not stay in paragraph text.  ``header_line`` wants
 #: the colon of a header's E.O. line: "designated under E.O. 13224" is text
 #: (05MUMBAI1682); ``sipdis`` spares "Please include SIPDIS in all replies"
@@ -50,15 +54,16 @@ RAW_MARKING = re.compile(
 LEFTOVER = {
     "page_break": re.compile(r"\b[A-Z][A-Z .]*[ ]0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}\b"),
     "sipdis": SIPDIS_IN,
-    "header_line": re.compile(r"(?:^|\s)(?:E\.O\.[ ]?\d{5}[ ]*:|TAGS:|SUBJECT:|CLASSIFIED BY:|DECL:)", re.I),
+    # field labels in capitals (or "Classified By:"): "on this subject: 1)" is prose (09YEREVAN20)
+    "header_line": re.compile(r"(?:^|\s)(?:(?i:E\.O\.[ ]?\d{5}[ ]*:)|TAGS:|SUBJECT:|(?i:CLASSIFIED BY:)|DECL:)"),
     "dash_rule": re.compile(r"-{5,}"),
     "marking": re.compile(r"(?:^|(?<=\s))\((?:U|SBU|C|S|TS|U//FOUO|SBU//NF|[CS]//?NF|[CS]/REL[A-Z ,]*)\)(?=\s+[\"A-Z])"),
 }
-#: A marking right after a sub-item lead inside a paragraph: a lettered
-#: sub-paragraph (``¶A. (S/NF) WHAT IS``, 09STATE105048; ``A) (U) Costa
-#: Rica``), a numbered item (``5) (C/NF)``), a bullet (``-- (C) On Iraq``,
-#: 09KUWAIT760).  LABELING.md makes the numbered paragraph the unit, so these
-#: stay in their parent's text; they are counted apart, not as left-overs.
+#: A marking right after a sub-item lead inside a paragraph (``¶A. (S/NF)``,
+#: ``-- (C)``, ``5) (C/NF)``).  Marked sub-items are paragraphs of their own
+#: (:func:`pipeline.cables.body_starts.sub_starts`), so one left in a
+#: paragraph's text is a left-over like any other; this only breaks the
+#: left-over count down.
 SUB_ITEM_LEAD = re.compile(r"(?:(?:^|\s)(?:¶?[ ]?[A-Za-z]|[ivxIVX]{1,4}|\d{1,2})[.)]|\(\w{1,3}\)|-{1,3}|\*|o)[ ]*$")
 
 
@@ -99,15 +104,26 @@ class CableCheck:
     examples: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _paragraph_counts(check: CableCheck, text: str, cable) -> None:
+def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> None:
     c = check.counts
     paras = cable.paragraphs
     c["paragraphs"] += len(paras)
     c["paragraphs_marked"] += sum(1 for p in paras if p.marking)
     c["empty_paragraphs"] += sum(1 for p in paras if not p.text.strip())
     starts = [(p.start, p.end, p.marking) for p in paras]
+    headings = " | ".join(p.heading for p in paras if p.heading)
     for m in RAW_MARKING.finditer(text):
         if parse_marking(m.group("m"))[0] is None:
+            continue
+        # not paragraph markings, counted apart: the header's (REF items "(C)
+        # BEIJING 18406", reason letters "(c)", "(U) Classified by"), and a
+        # marked heading's ("(C) GOAL ACCOMPLISHMENT" over a dash rule, 05SANJOSE2882)
+        if m.start() < body_start or _CLASSIFIED_BY_AFTER.match(text, m.end()):
+            c["raw_markings_header"] += 1
+            continue
+        line = text[m.start("m") - 1:text.find("\n", m.end()) % (len(text) + 1)].strip()
+        if line and line in headings:
+            c["raw_markings_heading"] += 1
             continue
         c["raw_markings"] += 1
         pos = m.start("m")
@@ -122,7 +138,6 @@ def _paragraph_counts(check: CableCheck, text: str, cable) -> None:
                 hits = list(pat.finditer(p.text))
                 sub = [h for h in hits if SUB_ITEM_LEAD.search(p.text[max(0, h.start() - 12):h.start()])]
                 c["text_sub_item_marking"] += bool(sub)
-                hit = next((h for h in hits if h not in sub), None)
             if hit:
                 c[f"text_{kind}"] += 1
                 if len(check.examples) < 8:
@@ -159,7 +174,7 @@ def check_record(rec: dict) -> CableCheck:
         check.counts["cable_id_named_agree"] += named == rec.get("id")
     else:
         check.counts["cable_id_named_agree"] += 1
-    _paragraph_counts(check, text, cable)
+    _paragraph_counts(check, text, cable, parse_header(text).body_start)
     return check
 
 
@@ -218,7 +233,8 @@ class CorpusReport:
             "cable_id_with_file_name": {"agree": self.counts["cable_id_named_agree"],
                                         "rate": round(self.counts["cable_id_named_agree"] / n, 5)},
             "paragraphs": {k: self.counts[k] for k in (
-                "paragraphs", "paragraphs_marked", "raw_markings", "raw_markings_missed", "empty_paragraphs")},
+                "paragraphs", "paragraphs_marked", "raw_markings", "raw_markings_missed", "raw_markings_header",
+                "raw_markings_heading", "empty_paragraphs")},
             "leftovers_in_text": {k: self.counts[f"text_{k}"] for k in LEFTOVER},
             "sub_item_markings_in_text": self.counts["text_sub_item_marking"],
             "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "date")},
@@ -251,10 +267,12 @@ class CorpusReport:
                 f"{100 * p['paragraphs_marked'] / max(1, p['paragraphs']):6.2f}%",
                 f"raw paragraph markings                {p['raw_markings']:>6}",
                 f"  not a paragraph's marking           {p['raw_markings_missed']:>6}",
+                f"  (apart: in the header               {p['raw_markings_header']:>6})",
+                f"  (apart: on a heading                {p['raw_markings_heading']:>6})",
                 f"empty paragraphs                      {p['empty_paragraphs']:>6}"]
         for k, v in s["leftovers_in_text"].items():
             out.append(f"{'paragraphs with ' + k.replace('_', ' '):<38}{v:>6}")
-        out.append(f"{'  (sub-item markings kept in text)':<38}{s['sub_item_markings_in_text']:>6}")
+        out.append(f"{'  (of which after a sub-item lead)':<38}{s['sub_item_markings_in_text']:>6}")
         for k, v in s["cables_without"].items():
             out.append(f"{'cables with no ' + k:<38}{v:>6}")
         # every unexplained disagreement, whatever ``show`` says

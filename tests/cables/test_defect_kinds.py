@@ -93,9 +93,50 @@ ROWS = [
     (body("1.(C) One.\n\n2.(SBU) Two.\n\n3.(SBU) Three.\n"), "paragraphs[2].marking", "SBU"),  # 08TRIPOLI113
     (body("3. (C) Three.\n\n4. C) Four, marking malformed.\n"), "paragraphs[1].number", "4"),
     (body("1. (U) One.\n\n2. Unmarked two.\n"), "paragraphs[1].marking", None),
-    # lettered sub-paragraphs stay in the parent (LABELING.md: numbered is the unit)
+    # a lettered sub-paragraph with its own marking is a paragraph numbered under its
+    # parent, like LABELING.md's "3.A." (09STATE105048) ...
     (body("1. (S) QUESTIONS:\n\nA. (S/NF) WHAT IS HIS VIEW?\n\nB. (S/NF) WHO ARE HIS FRIENDS?\n"),
-     "len(paragraphs)", 1),
+     "len(paragraphs)", 3),
+    (body("1. (S) QUESTIONS:\n\nA. (S/NF) WHAT IS HIS VIEW?\n\nB. (S/NF) WHO ARE HIS FRIENDS?\n"),
+     "paragraphs[1].number", "1.A"),
+    (body("1. (S) QUESTIONS:\n\nA. (S/NF) WHAT IS HIS VIEW?\n\nB. (S/NF) WHO ARE HIS FRIENDS?\n"),
+     "paragraphs[2].marking", "S/NF"),
+    (body("1. (S) QUESTIONS:\n\nA. (S/NF) WHAT IS HIS VIEW?\n\nB. (S/NF) WHO ARE HIS FRIENDS?\n"),
+     "paragraphs[0].text", "QUESTIONS:"),
+    # ... also without a blank line after a sentence's end, "B," for "B." (05NEWDELHI2550, 04THEHAGUE1903)
+    (body("2. (C) For these reasons:\n¶A. (C) Today India is aware.\n B, (U) ACTIVITY DATE: July 27.\n"),
+     "paragraphs[2].number", "2.B"),
+    # ... an unmarked lettered list stays in its paragraph (no classification of its own)
+    (body("1. (U) Three points:\n\nA. One.\n\nB. Two.\n"), "len(paragraphs)", 1),
+    # an unmarked block glued under a numbered paragraph that opens with a marking (03ANKARA3694)
+    (body("1. (C) They asked what to do about AK\nparty).\n\n(C) To declare that the TGS is not on the\n"
+          "same wavelength.\n\n2. (C) Two.\n"), "paragraphs[1].marking", "C"),
+    (body("1. (C) They asked what to do about AK\nparty).\n\n(C) To declare that the TGS is not on the\n"
+          "same wavelength.\n\n2. (C) Two.\n"), "paragraphs[1].text", "To declare that the TGS is not on the same wavelength."),
+    (body("1. (C) They asked what to do about AK\nparty).\n\n(C) To declare that the TGS is not on the\n"
+          "same wavelength.\n\n2. (C) Two.\n"), "paragraphs[1].number", None),
+    # a marked bullet (03KATHMANDU280)
+    (body("1. (C) The following:\n\n-- (C) The GOI is attempting to\nsource arms.\n\n-- (S/NF) At least in Kathmandu.\n"),
+     "[p.marking for p in paragraphs]", ["C", "C", "S/NF"]),
+    # a list of (A) (B) (C) enumerators is no marking
+    (body("1. (U) Options:\n\n(A) Wait.\n\n(B) Act now.\n\n(C) Do both.\n"), "len(paragraphs)", 1),
+    # ... the same glued into reflowed lines (03ANKARA3694, 05NEWDELHI2550, 03KATHMANDU280)
+    (body("1. (C) They asked what to do about AK party). (C) To declare that the TGS is not on the same wavelength.\n"),
+     "paragraphs[1].text", "To declare that the TGS is not on the same wavelength."),
+    (body("2. (C) For these reasons: A. (C) Today India is aware. B. (S) India and the US agree.\n"),
+     "[p.marking for p in paragraphs]", ["C", "C", "S"]),
+    (body("2. (C) For these reasons: A. (C) Today India is aware. B. (S) India and the US agree.\n"),
+     "paragraphs[2].number", "2.B"),
+    (body("1. (C) Indian views are the following: -- (C) The GOI is attempting to source arms. "
+          "-- (S/NF) At least in Kathmandu.\n"), "paragraphs[2].marking", "S/NF"),
+    (body("1. (U) Options: (A) Wait. (B) Act now. (C) Do both.\n"), "len(paragraphs)", 1),
+    (body("1.A. (S) Sub-numbered paragraph.\n"), "paragraphs[0].number", "1.A"),
+    # a second copy of the header wrapped over lines inside a paragraph (02ROME3639)
+    (body("1. (C) Text of the first page.\nC O N F I D E N T I A L SECTION 02 OF 03 ROME 003639\n"
+          "E.O. 12958: DECL: 07/19/2012\nTAGS: PGOV ECON\nmore text.\n"),
+     "paragraphs[0].text", "Text of the first page. more text."),
+    # a number with no dot before a marking (04THEHAGUE1833)
+    (body("1. (C) One.\n\n2 (C) Balkenende reiterated.\n"), "paragraphs[1].number", "2"),
     # pilcrow number that was "paragraph 3." at a line end (09CAIRO2084)
     (body("1.(U) Please see paragraph\n\n¶3.\n¶2. (S) Two.\n\n¶3. (S) Three.\n"), "paragraphs[0].text",
      "Please see paragraph 3."),
