@@ -21,6 +21,8 @@ the test split, which the benchmark reads, is never used):
   sentences in the train split (learned per token, so ``U.S.`` and
   ``Amb.`` do not, ``Cambodia.`` does; unseen tokens back off to their
   final punctuation mark);
+* a short acronym form (``SAR``, ``ANG``, ``ING``) right before a word
+  the table never saw is read as a name (``Sar Kheng``, ``Ang Vong``);
 * words the table never saw are title-cased (in 5,000 cables every common
   word has been seen; what is left is mostly names; ``MC`` + name becomes
   ``McName``);
@@ -187,6 +189,14 @@ def _written_ref() -> re.Pattern[str]:
     return re.compile(rf"\b(?:\d{{2}} )?(?:{alt}) \d{{2,6}}\b")
 
 
+def _name_follows(model: CaseModel, cores: Sequence[str], i: int) -> bool:
+    """Whether the next token is a word the table never saw (a name)."""
+    if i + 1 >= len(cores):
+        return False
+    nxt = cores[i + 1]
+    return nxt.isalpha() and len(nxt) > 2 and nxt.lower() not in model.forms
+
+
 def _unseen(word: str) -> str:
     low = word.lower()
     if 2 <= len(low) <= 5 and not any(c in "aeiouy" for c in low):
@@ -273,6 +283,8 @@ def restore_case(text: str) -> str:
         cstart = tok.start() + t.index(core)
         low = core.lower()
         form = model.form(low, left, right)
+        if form is not None and form.isupper() and len(form) <= 4 and _name_follows(model, cores, i):
+            form = form[:1] + form[1:].lower()  # "SAR KHENG": a name, not the acronym SAR
         if form is not None and len(form) == len(core) and form.upper() == core.upper():
             new = _capitalise(form) if start else form
         else:  # unseen as a whole: word by word ("PRO-U.S.", "O'BRIEN")

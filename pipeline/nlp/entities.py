@@ -13,9 +13,48 @@ from pipeline.nlp.acronyms import cable_acronyms
 from pipeline.nlp.casing import restore_case as _restore_case
 from pipeline.records import Entity
 
-# Never entities: redaction strings of the Cablegate release, the SIPDIS
-# distribution caveat, and routing words (see issue on cable-aware NER).
-_NOT_ENTITY = re.compile(r"X{4,}|\bSIPDIS\b|^(?:ZNY|ZNR|ZZH|VZCZC\w*)$")
+# Never entities: redaction strings of the Cablegate release (any case:
+# "xxxxx" occurs), the SIPDIS distribution caveat (any case: "Sipdis" is
+# left in some paragraphs), routing words of the telegram envelope (message
+# start VZCZC..., routing indicators RUEHPF/RUCNASE/RHMFIUU..., Z-codes,
+# classification fill CCCCC, date-time groups 170947Z, #1308/01) and a
+# marking standing alone (SBU, S/NF, NOFORN).
+_REDACTION = r"(?i:x{4,})"
+_CAVEAT = r"(?i:\bsipdis\b)"
+_ROUTING = re.compile(
+    r"^(?:VZCZC\w*|(?:RUE[AHKOPC]|RUC[NJ]|RUF[OG]|RUMI|RUZE|RULS|RHMF|RHMC|RHEH|RHEF|RHHM|RHBV|RHRM|RUDK)[A-Z]{1,5}"
+    r"|ZNY|ZNR|ZZH|ZFF\d?|ZEX|ZDK|ZUI|ZYB|ZOC|NNNN|C{5}|U{5}|S{5}|\d{6}Z|#\d+(?:/\d+)?)$"
+)
+_MARKING = re.compile(r"^(?:SBU|S/NF|C/NF|NF|NOFORN|UNCLAS|FOUO|LIMDIS|EXDIS|NODIS)(?:[/ ](?:NF|NOFORN|SBU))*$")
+_EDGE_JUNK = re.compile(rf"^[\s,;:]*(?:{_REDACTION}|{_CAVEAT})[\s,;:]*|[\s,;:]*(?:{_REDACTION}|{_CAVEAT})[\s,;:.]*$")
+_NOT_ENTITY = re.compile(rf"{_REDACTION}|{_CAVEAT}")
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of entity ``text[start:end]`` that may be reported, or None.
+
+    A redaction or SIPDIS at either edge is cut off ("the Saudi Financial
+    Intelligence Unit xxxxxxxxxxxx" keeps the unit); an entity that still
+    holds one inside, that is a marking, holds a routing word or a line
+    break, or has no letter left is dropped.
+    """
+    while True:
+        piece = text[start:end]
+        m = _EDGE_JUNK.search(piece)
+        if not m or m.end() == m.start():
+            break
+        if m.start() == 0:
+            start += m.end()
+        else:
+            end = start + m.start()
+        if end <= start:
+            return None
+    piece = text[start:end]
+    if not any(c.isalpha() for c in piece) or "\n" in piece or _NOT_ENTITY.search(piece):
+        return None
+    if _MARKING.match(piece) or any(_ROUTING.match(w) for w in re.split(r"[\s/]+", piece) if w):
+        return None
+    return start, end
 
 
 _TITLE_HEAD = (
@@ -43,6 +82,19 @@ def _title_before(text: str, start: int) -> tuple[int, int] | None:
     return m.span(1) if m else None
 
 
+_REF_LETTER = re.compile(r"^(?i:refs?|reftels?)(?:\s+([A-Za-z]))?$")
+
+
+def _ref_letter_id(text: str, refs: dict[str, str] | None) -> str | None:
+    """Canonical id of the REF-list item cited as ``ref A`` / ``reftel``."""
+    m = _REF_LETTER.match(text)
+    if not m or not refs:
+        return None
+    if m.group(1):
+        return refs.get(m.group(1).upper())
+    return next(iter(refs.values())) if len(refs) == 1 else None
+
+
 def _windows(text: str, size: int) -> Iterator[tuple[int, str]]:
     """Split ``text`` into pieces of at most ``size`` characters at
     whitespace, yielding ``(offset, piece)``; spaCy refuses texts over
@@ -64,6 +116,7 @@ def extract_entities(
     years: Sequence[str | None] | None = None,
     cables: Sequence[int] | None = None,
     restore_case: bool = True,
+    references: Sequence[dict[str, str] | None] | None = None,
 ) -> list[list[Entity]]:
     """Return one entity list per text, offsets into that text.
 
@@ -72,13 +125,18 @@ def extract_entities(
     to its canonical reference id in ``kb_id``; unresolved refs keep
     ``kb_id=None`` (never invented).
 
-    ``texts``: paragraph texts (line wraps already removed).  Entities whose
-    text is a redaction (``XXXXXXXXXXXX``), SIPDIS or a routing word are
-    dropped.  Texts longer than ``[spacy] max_chars`` are processed in
+    ``texts``: paragraph texts (line wraps already removed).  Redactions
+    (``XXXXXXXXXXXX``), SIPDIS, routing words, lone markings and line breaks
+    are never in an entity (:func:`clean_span`).  Texts longer than ``[spacy] max_chars`` are processed in
     windows split at whitespace; an entity is never split across windows
     except at such a cut.  Only the first ``[spacy] max_paragraph_chars``
     characters of a text are searched (a multi-megabyte table would take
     minutes and hold no entities worth it); the flow records a warning.
+
+    ``references``: per text, its cable's REF list as ``{letter: canonical
+    id}`` (from :class:`pipeline.records.Reference` items that are cables);
+    a ``CABLE_REF`` citing a letter (``ref A``) or ``reftel`` (when the list
+    has exactly one cable) gets that id in ``kb_id``.
 
     ``restore_case``: ALL-CAPS texts go through
     :func:`pipeline.nlp.casing.restore_case` before NER (same length, same
@@ -106,13 +164,18 @@ def extract_entities(
     for (i, off, _), doc in zip(pieces, docs):
         text = texts[i]
         for ent in doc.ents:
-            start, end = off + ent.start_char, off + ent.end_char
-            orig = text[start:end]
-            if _NOT_ENTITY.search(orig) or "\n" in orig:
+            span = clean_span(text, off + ent.start_char, off + ent.end_char)
+            if span is None:
                 continue
+            start, end = span
+            if ent.label_ == "CABLE_REF" and text[end - 1] == "." and _REF_LETTER.match(text[start : end - 1]):
+                end -= 1  # "ref B." at a sentence end: the letter, not the stop
+            orig = text[start:end]
             kb_id = title = None
             if ent.label_ == "CABLE_REF":
                 kb_id = ref_cable_id(orig, years[i] if years else None)
+                if kb_id is None and references is not None:
+                    kb_id = _ref_letter_id(orig, references[i])
             elif ent.label_ == "PERSON":
                 span = _title_before(seen[i], start)
                 title = text[span[0] : span[1]] if span else None

@@ -19,6 +19,9 @@ from typing import Any
 #: (``07PHNOMPENH1308``; the Cablegate id scheme).
 REFERENCE_ID_REGEX = r"^\d{2}[A-Z]{3,}\d{1,6}$"
 
+#: Words that cite an item of the REF list by its letter ("ref A", "REFTEL B").
+REF_WORDS = ("ref", "refs", "reftel", "reftels")
+
 # Station words that head a written reference ("STATE 123456", "BEIJING 2305").
 _EXTRA_STATIONS = ("STATE", "SECSTATE", "USUN", "USNATO", "USEU", "UNVIE", "USOSCE")
 
@@ -50,6 +53,12 @@ def entity_patterns() -> list[dict[str, Any]]:
     patterns: list[dict[str, Any]] = [{"label": "POST", "pattern": p} for p in lex["posts"]]
     patterns += [{"label": "TAG", "pattern": [{"ORTH": t}]} for t in lex["tags"]]
     patterns.append({"label": "CABLE_REF", "pattern": [{"TEXT": {"REGEX": REFERENCE_ID_REGEX}}]})
+    # "ref A", "REF B", "reftel": an item of the cable's REF list (the model
+    # read them as ORG or PERSON).  The letter is resolved by extract_entities.
+    patterns.append(
+        {"label": "CABLE_REF", "pattern": [{"LOWER": {"IN": list(REF_WORDS)}}, {"TEXT": {"REGEX": r"^[A-Za-z]\.?$"}}]}
+    )
+    patterns.append({"label": "CABLE_REF", "pattern": [{"LOWER": {"IN": ["reftel", "reftels"]}}]})
     # "PHNOM PENH 1307", "07 STATE 123456": station in capitals, then a serial.
     for words in _station_names(lex["posts"]):
         station = [{"ORTH": w} for w in words]
