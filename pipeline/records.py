@@ -205,11 +205,43 @@ class ParagraphPredictions:
 
 
 @dataclass
+class Attribution:
+    """Who holds a commitment or a doubt, and (commitment) the action.
+
+    ``holder`` is an entity's text as written, ``"author"`` for the cable's
+    drafter or mission, or ``None`` when no candidate was found; ``label``
+    its entity label (PERSON, ORG, GPE, NORP, POST) or ``"AUTHOR"``;
+    ``start``/``end`` its offsets in the paragraph ``text`` (``None`` for the
+    author); ``action`` the committed action (words from the cue to the end
+    of its clause); ``cue`` the cue word found.  Rules:
+    :mod:`pipeline.classify.holders`.
+    """
+
+    holder: str | None = None
+    label: str | None = None
+    start: int | None = None
+    end: int | None = None
+    action: str | None = None
+    cue: str | None = None
+
+
+@dataclass
 class AnnotatedParagraph(Paragraph):
-    """A :class:`Paragraph` with its entities and predictions."""
+    """A :class:`Paragraph` with its entities and predictions.
+
+    ``commitment_holder`` / ``doubt_holder``: an :class:`Attribution` when
+    the paragraph is predicted a commitment / doubt, else ``None``.
+    ``sensitivity_flag``: ``"possible under-classification"`` when the
+    predicted level is above the paragraph's marking, ``"possible
+    over-classification"`` when two or more levels below it, else ``None``
+    (:func:`pipeline.classify.flags.sensitivity_flag`).
+    """
 
     entities: list[Entity] = field(default_factory=list)
     predictions: ParagraphPredictions | None = None
+    commitment_holder: Attribution | None = None
+    doubt_holder: Attribution | None = None
+    sensitivity_flag: str | None = None
 
 
 @dataclass

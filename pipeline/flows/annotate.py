@@ -39,8 +39,6 @@ from pipeline.classify.context import contexts_for
 from pipeline.config import load_config
 from pipeline.flows import models as loaded
 from pipeline.flows import stages
-from pipeline.nlp.build import shared_nlp
-from pipeline.nlp.entities import extract_entities
 from pipeline.records import Cable, CableRecord, Entity, ParagraphPredictions
 from pipeline.store.jsonl import AtomicJsonlWriter
 from pipeline.store.ledger import Ledger, LedgerEntry, utc_now
@@ -85,9 +83,9 @@ def ner_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[list
     """Entities for every paragraph of the chunk, in reading order."""
     cables = parsed[0]
     years = [(c.header.cable_id or "")[:2] or None for c in cables for _ in c.paragraphs]
-    with loaded.NER_LOCK:
-        groups = [k for k, c in enumerate(cables) for _ in c.paragraphs]
-        return extract_entities(shared_nlp(), stages.paragraph_texts(cables), years=years, cables=groups)
+    groups = [k for k, c in enumerate(cables) for _ in c.paragraphs]
+    with stages.BUSY.interval("ner"):
+        return loaded.run_ner(stages.paragraph_texts(cables), years, groups)
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -96,7 +94,7 @@ def classify_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list
     cfg = load_config()["classify"]
     texts = [stages.classify_view(t, int(cfg["max_chars"])) for t in stages.paragraph_texts(parsed[0])]
     contexts = [ctx for cable in parsed[0] for ctx in contexts_for(cable)]
-    with loaded.CLASSIFY_LOCK:
+    with loaded.CLASSIFY_LOCK, stages.BUSY.interval("classify"):
         return loaded.shared_classifier().predict(texts, contexts=contexts, batch_size=int(cfg["batch_size"]))
 
 
@@ -166,6 +164,8 @@ def _count_labels(record: CableRecord, counts: Counter) -> None:
             counts["commitment"] += p.predictions.commitment.label
             counts["doubt"] += p.predictions.doubt.label
             counts[f"sensitivity={p.predictions.sensitivity.label}"] += 1
+        if getattr(p, "sensitivity_flag", None):
+            counts[f"flag={p.sensitivity_flag}"] += 1
 
 
 def _run_chunks(
@@ -254,6 +254,7 @@ def annotate_drop(
     else:
         summary = _ledger_run(Path(drop), Path(out_dir), paths, run_id, started, size, workers, progress, lock_timeout)
     summary.seconds = round(time.perf_counter() - t0, 2)
+    stages.BUSY.dump()
     log.info(
         "annotated %d of %d cables (%d paragraphs, %d already done) %s in %.1f s; %d quarantined",
         summary.cables_written, summary.cables_found, summary.paragraphs, summary.skipped,

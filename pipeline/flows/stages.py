@@ -15,12 +15,60 @@ from pathlib import Path
 import pipeline
 from pipeline.cables.errors import CableError
 from pipeline.cables.parse import parse_file
+from pipeline.classify.flags import enrich
 from pipeline.config import load_config
 from pipeline.nlp.acronyms import cable_acronyms
 from pipeline.nlp.casing import restore_case
 from pipeline.records import AnnotatedParagraph, Cable, CableRecord, Entity, ParagraphPredictions, Provenance
 
 log = logging.getLogger(__name__)
+
+class BusyClock:
+    """Wall-clock intervals during which a model computes, for the overhead share.
+
+    ``with BUSY.interval("ner"): ...`` records ``(name, start, end)`` in
+    ``time.time()`` seconds (thread-safe).  The benchmark
+    (:mod:`pipeline.bench`) takes the union of all intervals of one run: the
+    rest of the run's wall time is overhead (start-up, parsing, Prefect,
+    I/O, JSON), whatever overlaps.  When ``$CABLES_BUSY_LOG`` names a file,
+    :meth:`dump` writes the intervals there as JSON at the end of a flow run.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self.intervals: list[tuple[str, float, float]] = []
+
+    def interval(self, name: str):
+        """Context manager timing one model call under ``name``."""
+        import contextlib
+        import time
+
+        @contextlib.contextmanager
+        def timer():
+            t0 = time.time()
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self.intervals.append((name, t0, time.time()))
+
+        return timer()
+
+    def dump(self) -> None:
+        """Write the intervals to ``$CABLES_BUSY_LOG`` if it is set."""
+        import json
+        import os
+
+        target = os.environ.get("CABLES_BUSY_LOG")
+        if target:
+            with self._lock:
+                Path(target).write_text(json.dumps({"intervals": self.intervals}), encoding="utf-8")
+
+
+#: The process-wide clock the flow's model tasks report to.
+BUSY = BusyClock()
 
 #: File name patterns that ``discover`` treats as cables.
 CABLE_GLOBS: tuple[str, ...] = ("*.txt", "*.html")
@@ -123,7 +171,8 @@ def assemble(
     for cable in cables:
         paras = []
         for p in cable.paragraphs:
-            paras.append(AnnotatedParagraph(**asdict(p), entities=entities[k], predictions=predictions[k]))
+            # holders of predicted commitments/doubts, sensitivity-vs-marking flag
+            paras.append(enrich(AnnotatedParagraph(**asdict(p), entities=entities[k], predictions=predictions[k])))
             k += 1
         provenance = Provenance(
             source_path=cable.source_path or "",
