@@ -210,7 +210,8 @@ class Attribution:
 
     ``holder`` is an entity's text as written, ``"author"`` for the cable's
     drafter or mission, or ``None`` when no candidate was found; ``label``
-    its entity label (PERSON, ORG, GPE, NORP, POST) or ``"AUTHOR"``;
+    its entity label (PERSON, ORG, GPE, NORP, POST), ``"AUTHOR"``, or
+    ``"OTHER"`` for a subject phrase that is no entity ("the government");
     ``start``/``end`` its offsets in the paragraph ``text`` (``None`` for the
     author); ``action`` the committed action (words from the cue to the end
     of its clause); ``cue`` the cue word found.  Rules:
