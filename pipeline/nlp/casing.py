@@ -21,7 +21,8 @@ the test split, which the benchmark reads, is never used):
   sentences in the train split (learned per token, so ``U.S.`` and
   ``Amb.`` do not, ``Cambodia.`` does; unseen tokens back off to their
   final punctuation mark);
-* a short acronym form (``SAR``, ``ANG``, ``ING``) right before a word
+* a three-letter acronym form that reads as a syllable (``SAR``, ``ANG``,
+  ``ING``; not ``PM`` or ``WTO``) right before a word
   the table never saw is read as a name (``Sar Kheng``, ``Ang Vong``);
 * words the table never saw are title-cased (in 5,000 cables every common
   word has been seen; what is left is mostly names; ``MC`` + name becomes
@@ -189,6 +190,11 @@ def _written_ref() -> re.Pattern[str]:
     return re.compile(rf"\b(?:\d{{2}} )?(?:{alt}) \d{{2,6}}\b")
 
 
+#: A three-letter capitals form that reads as a syllable (SAR, ANG, ING,
+#: HUN) may be a name; PM, WTO, DCM may not.
+_SYLLABLE = re.compile(r"^[B-DF-HJ-NP-TV-Z]?[AEIOU][B-DF-HJ-NP-TV-Z]{1,2}$")
+
+
 def _name_follows(model: CaseModel, cores: Sequence[str], i: int) -> bool:
     """Whether the next token is a word the table never saw (a name)."""
     if i + 1 >= len(cores):
@@ -283,7 +289,7 @@ def restore_case(text: str) -> str:
         cstart = tok.start() + t.index(core)
         low = core.lower()
         form = model.form(low, left, right)
-        if form is not None and form.isupper() and len(form) <= 4 and _name_follows(model, cores, i):
+        if form is not None and _SYLLABLE.match(form) and _name_follows(model, cores, i):
             form = form[:1] + form[1:].lower()  # "SAR KHENG": a name, not the acronym SAR
         if form is not None and len(form) == len(core) and form.upper() == core.upper():
             new = _capitalise(form) if start else form
