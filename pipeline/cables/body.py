@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from pipeline.cables.body_join import join_lines
 from pipeline.cables.body_lines import Line, heading_text, mark_structure, split_lines
 from pipeline.cables.body_signer import take_signer
-from pipeline.cables.body_starts import MARKING, find_starts, letter_starts, sub_starts, text_blocks
+from pipeline.cables.body_starts import (MARKING, SUB_START, find_starts, letter_starts, sub_starts, text_blocks,
+                                         valid_marking)
 from pipeline.cables.body_zones import set_zones
 from pipeline.cables.glued import scrub
 from pipeline.cables.markings import parse_marking
@@ -89,8 +90,16 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
         first_text = first.raw[m.end():]
         start = first.start + len(m.group("lead"))
     else:
-        first_text = first.raw.lstrip()
-        start = first.start + len(first.raw) - len(first.raw.lstrip())
+        sm = SUB_START.match(first.raw)
+        if sm and (sm.group("letter") or sm.group("bullet")) and valid_marking(first.raw[sm.end():]):
+            # a block that opens with a lettered or bulleted marking: "¶A. (U)
+            # POST: The Hague." in a body of such blocks (04THEHAGUE1903)
+            number = number or sm.group("letter")
+            first_text = first.raw[sm.end():]
+            start = first.start + len(sm.group("lead"))
+        else:
+            first_text = first.raw.lstrip()
+            start = first.start + len(first.raw) - len(first.raw.lstrip())
     marking = None
     mm = MARKING.match(first_text)
     if mm and parse_marking(mm.group("m"))[0]:

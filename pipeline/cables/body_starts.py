@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 PARA_START = re.compile(
     r"^(?P<lead>[ \t]*)(?P<num>¶[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
-    r"(?P<n2>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)[ ]*[.)])(?=[ \t(]|$)[ \t]*")
-LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.)])(?=[ \t(])[ \t]*")
+    r"(?P<n2>\d{1,3}(?:[A-Z](?=\.)|(?:\.[A-Za-z0-9]{1,2})*))[ ]*[.)])(?=[ \t(]|$)[ \t]*")
+LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.),])(?=[ \t(])[ \t]*")
 MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)[ \t]*")
 #: A number with no dot before a marking: ``7 (C) Balkenende`` (04THEHAGUE1833),
 #: ``5, (S/NF) This`` (04THEHAGUE1915).  ``n1`` never takes part (the groups of
@@ -43,9 +43,11 @@ _ENDS_SENTENCE = re.compile(r"[.:;!?\"')\]][ \t]*$")
 def valid_marking(text: str) -> re.Match | None:
     """The :data:`MARKING` at the start of ``text`` when it is a classification
     marking written in capitals (``(C)``, ``(S//NF)``; not the enumerator
-    ``(c)``), else ``None``."""
+    ``(c)``; the caveats may be in mixed case: ``(S/Rel Pak)``, 09ISLAMABAD365),
+    else ``None``."""
     mk = MARKING.match(text)
-    if mk and mk.group("m") == mk.group("m").upper() and parse_marking(mk.group("m"))[0]:
+    level = mk.group("m").split("/")[0] if mk else ""
+    if mk and level == level.upper() and parse_marking(mk.group("m"))[0]:
         return mk
     return None
 
@@ -66,10 +68,14 @@ def sub_starts(lines: list[Line], lo: int, hi: int) -> list[tuple[int, re.Match]
             continue
         if enumerated and mk.group("m").strip() in ("C", "S") and not m.group("letter"):
             continue
-        if not m.group("letter") and not m.group("bullet") and not re.match(r"[\"A-Z(\[]", ln.raw[m.end() + mk.end():]):
-            continue  # a bare marking opens a sentence
+        rest = ln.raw[m.end() + mk.end():]
+        if not m.group("letter") and not m.group("bullet") and rest.strip() and not re.match(r"[\"A-Z(\[]", rest):
+            continue  # a bare marking opens a sentence (or stands alone over its block: 08STATE135048)
         prev = lines[k - 1]
-        if prev.kind in ("blank", "drop", "heading", "dashes") or (prev.kind == "text" and _ENDS_SENTENCE.search(prev.raw)):
+        # a lettered or bulleted line with a marking starts a portion whatever
+        # ends the line before ("¶1. Key Points\n-- (SBU) U.S.-Egypt", 09CAIRO549)
+        if m.group("letter") or m.group("bullet") or prev.kind in ("blank", "drop", "heading", "dashes") \
+                or (prev.kind == "text" and _ENDS_SENTENCE.search(prev.raw)):
             out.append((k, m))
     return out
 
@@ -97,7 +103,7 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             # Ambassador Blake has cleared" under the last sentence (HTML
             # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
             after_break = True
-        if "." in num:  # sub-number 3.A: must belong to the current paragraph
+        if "." in num or num[-1].isalpha():  # sub-number 3.A, 18A: must belong to the current paragraph
             ok = after_break and top in (last, last + 1)
         elif pilcrow:
             ok = top <= last + 5 or not starts
@@ -105,7 +111,9 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             ok = after_break and (last < top <= last + 3 or (not starts and top <= 3))
         if ok:
             starts.append((i, m))
-            last = top
+            # "¶0." whose "1" went onto the heading line above ("PKO/HAITI
+            # --------- 1", 04BRASILIA1291) does not set the sequence back
+            last = top or last
     return starts
 
 

@@ -79,7 +79,7 @@ SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!
                       r"[ ]+(?=\S)")
 #: A paragraph start inside a line: number, optional dot, marking, capital.
 PARA_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
+    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
     r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
     r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
 #: A marked portion glued after a sentence (or a colon) in a reflowed
@@ -90,7 +90,7 @@ PARA_IN = re.compile(
 #: paragraph.
 SUB_IN = re.compile(
     r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
-    r"[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
+    r"[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
 

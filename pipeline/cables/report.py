@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.cables.agreement import ABSENT, FIELDS, SOURCE_ERROR, META_LEVEL, compare, explain, origin_key, origins_agree
+from pipeline.cables.body_starts import valid_marking
 from pipeline.cables.errors import CableError
 from pipeline.cables.glued import SIPDIS_IN
 from pipeline.cables.header import parse_header
@@ -125,6 +126,12 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
         if line and line in headings:
             c["raw_markings_heading"] += 1
             continue
+        if valid_marking(text[m.start("m") - 1:]) is None or (
+                m.group("m") in ("C", "S") and m.group(0).lstrip().startswith("(")
+                and re.search(r"(?m)^[ \t]*\([AB]\)", text[max(0, m.start() - 200):m.start()])):
+            # "(c)" in lower case, a bare "(C)" under "(A)" and "(B)" lines: list enumerators
+            c["raw_markings_enumerator"] += 1
+            continue
         c["raw_markings"] += 1
         pos = m.start("m")
         if not any(s <= pos < min(e, s + len(m.group(0)) + 2) and mk for s, e, mk in starts):
@@ -135,7 +142,10 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
         for kind, pat in LEFTOVER.items():
             hit = pat.search(p.text)
             if kind == "marking":
-                hits = list(pat.finditer(p.text))
+                # "(A) Wait. (B) Act now. (C) Do both.": the "(C)" enumerates
+                hits = [h for h in pat.finditer(p.text) if not (
+                    h.group(0) in ("(C)", "(S)") and re.search(r"\(B\)", p.text[max(0, h.start() - 200):h.start()]))]
+                hit = hits[0] if hits else None
                 sub = [h for h in hits if SUB_ITEM_LEAD.search(p.text[max(0, h.start() - 12):h.start()])]
                 c["text_sub_item_marking"] += bool(sub)
             if hit:
@@ -234,7 +244,7 @@ class CorpusReport:
                                         "rate": round(self.counts["cable_id_named_agree"] / n, 5)},
             "paragraphs": {k: self.counts[k] for k in (
                 "paragraphs", "paragraphs_marked", "raw_markings", "raw_markings_missed", "raw_markings_header",
-                "raw_markings_heading", "empty_paragraphs")},
+                "raw_markings_heading", "raw_markings_enumerator", "empty_paragraphs")},
             "leftovers_in_text": {k: self.counts[f"text_{k}"] for k in LEFTOVER},
             "sub_item_markings_in_text": self.counts["text_sub_item_marking"],
             "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "date")},
@@ -269,6 +279,7 @@ class CorpusReport:
                 f"  not a paragraph's marking           {p['raw_markings_missed']:>6}",
                 f"  (apart: in the header               {p['raw_markings_header']:>6})",
                 f"  (apart: on a heading                {p['raw_markings_heading']:>6})",
+                f"  (apart: list enumerators (A)(B)(C)  {p['raw_markings_enumerator']:>6})",
                 f"empty paragraphs                      {p['empty_paragraphs']:>6}"]
         for k, v in s["leftovers_in_text"].items():
             out.append(f"{'paragraphs with ' + k.replace('_', ' '):<38}{v:>6}")

@@ -32,8 +32,8 @@ def field(cable, name: str):
     ``paragraphs[2].heading`` or ``len(paragraphs)``."""
     if name.startswith("len(") and name.endswith(")"):
         return len(field(cable, name[4:-1]))
-    if name == "[p.marking for p in paragraphs]":
-        return [p.marking for p in cable.paragraphs]
+    if name.startswith("[p.") and name.endswith(" for p in paragraphs]"):
+        return [getattr(p, name[3:name.index(" ")]) for p in cable.paragraphs]
     obj = cable
     for part in name.split("."):
         if "[" in part:

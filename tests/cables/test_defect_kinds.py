@@ -135,6 +135,18 @@ ROWS = [
     (body("1. (C) Text of the first page.\nC O N F I D E N T I A L SECTION 02 OF 03 ROME 003639\n"
           "E.O. 12958: DECL: 07/19/2012\nTAGS: PGOV ECON\nmore text.\n"),
      "paragraphs[0].text", "Text of the first page. more text."),
+    # a marked bullet under a line that ends no sentence, caveats in mixed case (09CAIRO549, 09ISLAMABAD365)
+    (body("1. Key Points\n-- (SBU) U.S.-Egypt relations are strong.\n--(S/Rel Pak) What is in the past is behind us.\n"),
+     "[p.marking for p in paragraphs]", [None, "SBU", "S/Rel Pak"]),
+    # sub-numbers without a dot (05SANJOSE488)
+    (body("1. (U) One.\n\n2. (U) Two.\n\n2A. (SBU) Costa Rica is a country.\n\n2B. (SBU) Persons are trafficked.\n"),
+     "[p.number for p in paragraphs]", ["1", "2", "2A", "2B"]),
+    # a body of lettered blocks with markings, "B," for "B." (04THEHAGUE1903)
+    (body("¶A. (U) POST: The Hague.\n\n B, (U) ACTIVITY DATE: July 27.\n\n¶C. (SBU) SUMMARY: DCM responded.\n"),
+     "[p.marking for p in paragraphs]", ["U", "U", "SBU"]),
+    # "¶0." whose "1" went onto the heading line does not set the sequence back (04BRASILIA1291)
+    (body("¶8. (C) Eight.\n\n¶9. (C) Nine.\n\nPKO/HAITI --------- 1\n\n¶0. (C) Ten.\n\n¶11. (SBU) Eleven.\n\n"
+          "¶12. (SBU) Twelve.\n"), "[p.number for p in paragraphs]", ["8", "9", "0", "11", "12"]),
     # a number with no dot before a marking (04THEHAGUE1833)
     (body("1. (C) One.\n\n2 (C) Balkenende reiterated.\n"), "paragraphs[1].number", "2"),
     # pilcrow number that was "paragraph 3." at a line end (09CAIRO2084)

@@ -129,3 +129,23 @@ def test_cli_corpus_report(tmp_path, capsys):
     assert main(["corpus-report", str(shard), "--json", str(out)]) == 0
     assert json.loads(out.read_text())["agreement"]["cable_id"]["agree"] == 1
     assert "paragraphs" in capsys.readouterr().out
+
+
+def test_raw_markings_count_only_paragraph_markings():
+    """A marking in the header (REF item, "(U) Classified by"), on a marked
+    heading, or a list enumerator "(C)" after "(A)" and "(B)" is counted apart;
+    every paragraph marking is captured (missed 0); markings glued after a
+    sentence become paragraphs, so none is left in text."""
+    from test_defect_kinds import cable
+
+    raw = cable(ref="REF: (A) BRASILIA 1185\n(B) BRASILIA 9600\n(C) BEIJING 18406",
+                cby="(U) Classified by Ambassador W.R. Pearson; reasons: 1.5 (b,d).",
+                body="(C) GOAL ACCOMPLISHMENT\n-----------------------\n\n1. (C) Options:\n\n(A) Wait.\n\n"
+                     "(B) Act now.\n\n(C) Do both.\n\n2. (SBU) Two. (C) Glued portion.\n\n"
+                     "A. (S) Lettered.\n")
+    check = check_record({"id": "06MINSK641", "raw": raw, "date": "2006-06-16 06:00",
+                          "classification": "CONFIDENTIAL", "origin": "Embassy Minsk"})
+    c = check.counts
+    assert (c["raw_markings_header"], c["raw_markings_enumerator"], c["raw_markings_heading"]) == (2, 1, 1)
+    assert c["raw_markings"] == 3 and c["raw_markings_missed"] == 0
+    assert c["text_marking"] == 0 and c["paragraphs_marked"] == 4
