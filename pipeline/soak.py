@@ -24,22 +24,39 @@ from pathlib import Path
 from pipeline.config import REPO_ROOT
 
 
-def _rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its children in MB (Linux /proc)."""
-    total = 0
-    pids = [pid]
+def _status_rss_mb(pid: int) -> float:
+    """``VmRSS`` of one process in MB (Linux /proc); 0 if it is gone."""
     try:
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
     except OSError:
         pass
-    for p in pids:
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    """All descendants of ``pid`` (the ephemeral Prefect server, Dask workers)."""
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            kids = [int(k) for t in Path(f"/proc/{p}/task").iterdir()
+                    for k in (t / "children").read_text().split()]
         except OSError:
-            continue
-    return total / 1024
+            kids = []
+        out += kids
+        stack += kids
+    return out
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident memory in MB of ``pid`` itself and of all its descendants.
+
+    Kept apart because the descendants include Prefect's ephemeral API server,
+    whose memory is not the pipeline's.
+    """
+    return _status_rss_mb(pid), sum(_status_rss_mb(k) for k in _descendants(pid))
 
 
 def build_drop(shards: str, n: int, drop: Path) -> int:
@@ -66,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.soak", description=__doc__.split("\n\n")[0])
     ap.add_argument("--cables", type=int, default=2000)
     ap.add_argument("--shards", default=str(REPO_ROOT.parent / "shared/corpora/cablegate/cables-*.jsonl"))
+    ap.add_argument("--samples", type=Path, help="also write every sample (seconds, cables, MB) as JSON here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         drop, out = Path(tmp) / "drop", Path(tmp) / "out"
@@ -74,23 +92,29 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-q", "annotate", str(drop), "--out-dir",
                                  str(out), "--no-progress"], stdout=subprocess.PIPE, text=True)
-        samples: list[tuple[float, int, float]] = []  # (seconds, cables written, rss)
+        samples: list[tuple[float, int, float, float]] = []  # (seconds, cables written, rss main, rss children)
         marks = [round(n * k / 10) for k in range(1, 11)]
-        print(f"{'cables done':>12}{'seconds':>10}{'rss MB':>10}", flush=True)
+        print(f"{'cables done':>12}{'seconds':>10}{'main MB':>10}{'children MB':>12}", flush=True)
         while proc.poll() is None:
             parts = list(out.glob(".*.part")) if out.exists() else []
             done = sum(1 for _ in open(parts[0], encoding="utf-8")) if parts else 0
-            samples.append((time.perf_counter() - t0, done, _rss_mb(proc.pid)))
+            samples.append((time.perf_counter() - t0, done, *_rss_mb(proc.pid)))
             while marks and done >= marks[0]:  # print as it goes: a long soak shows progress
                 marks.pop(0)
-                print(f"{done:>12}{samples[-1][0]:>10.0f}{samples[-1][2]:>10.0f}", flush=True)
+                print(f"{done:>12}{samples[-1][0]:>10.0f}{samples[-1][2]:>10.0f}{samples[-1][3]:>12.0f}", flush=True)
             time.sleep(2)
         summary = json.loads(proc.stdout.read().strip().splitlines()[-1])
-    peak = max(s[2] for s in samples)
-    mid = [s[2] for s in samples if n * 0.1 <= s[1] <= n * 0.9]
+    peak = max(s[2] + s[3] for s in samples)
+    mid = [s for s in samples if n * 0.1 <= s[1] <= n * 0.9]
     report = {"cables": n, "written": summary["cables_written"], "paragraphs": summary["paragraphs"],
               "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(peak),
-              "rss_at_10pct_mb": round(mid[0]) if mid else None, "rss_at_90pct_mb": round(mid[-1]) if mid else None}
+              "peak_main_rss_mb": round(max(s[2] for s in samples)),
+              "main_rss_at_10pct_mb": round(mid[0][2]) if mid else None,
+              "main_rss_at_90pct_mb": round(mid[-1][2]) if mid else None,
+              "children_rss_at_10pct_mb": round(mid[0][3]) if mid else None,
+              "children_rss_at_90pct_mb": round(mid[-1][3]) if mid else None}
+    if args.samples:
+        args.samples.write_text(json.dumps([dict(zip(("s", "cables", "main_mb", "children_mb"), x)) for x in samples]))
     print(json.dumps(report))
     return 0
 
