@@ -55,7 +55,12 @@ def test_same_predictions_whatever_the_batch_size(classifier, dev_rows, dev_embe
     for bs in (1, 8, 64):
         emb = classifier.embed(texts, batch_size=bs)
         np.testing.assert_allclose(emb, dev_embeddings[idx], atol=1e-5)
-        for a, b in zip(classifier.predict(texts, batch_size=bs), ref):
+        got = classifier.predict(texts, batch_size=bs)
+        assert len(got) == len(ref)
+        # the same labels, in the same order (a score within 1e-5 of a threshold would show here)
+        assert [(p.commitment.label, p.doubt.label, p.sensitivity.label) for p in got] == \
+            [(p.commitment.label, p.doubt.label, p.sensitivity.label) for p in ref]
+        for a, b in zip(got, ref):
             assert a.commitment.score == pytest.approx(b.commitment.score, abs=1e-5)
             assert a.doubt.score == pytest.approx(b.doubt.score, abs=1e-5)
             for lab in SENSITIVITY_LABELS:
