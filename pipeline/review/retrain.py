@@ -104,6 +104,21 @@ def training_rows(base_files: list[Path], reviewed: list[dict[str, Any]]) -> tup
                   "labels_corrected": corrected, "rows_added": added}
 
 
+def _by_split(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many reviewed rows fall in each split of ``corpora/splits.json``
+    (``none``: a cable in no split, which training does not use)."""
+    from pipeline.classify.data import DEFAULT_SPLITS, load_splits
+
+    try:
+        splits = load_splits(DEFAULT_SPLITS)
+    except (OSError, ValueError):
+        return {}
+    out = {name: 0 for name in (*splits, "none")}
+    for r in rows:
+        out[next((n for n, ids in splits.items() if r["cable_id"] in ids), "none")] += 1
+    return out
+
+
 def stage_models(models_dir: Path, staging: Path, task: str) -> str | None:
     """Copy ``task``'s default version and ``DEFAULT`` into ``staging``; empty
     folders stand in for the other versions. Returns the default version."""
@@ -186,7 +201,7 @@ class Retrainer:
         with open(path, "w", encoding="utf-8") as fh:
             for r in train:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        job.data = counts
+        job.data = counts | {"reviewed_by_split": _by_split(rows)}
         job.data["current"] = {t: stage_models(self.models_dir, job.folder / "models", t) for t in job.tasks}
 
     def _run(self, job: RetrainJob) -> None:

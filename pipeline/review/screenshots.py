@@ -67,7 +67,8 @@ def _decide(base: str, cable: str) -> None:
                                            "reviewer": "ann"})
 
 
-def take(annotated: Path, out: Path, cable: str, retrain: list[str], width: int = 1280) -> list[Path]:
+def take(annotated: Path, out: Path, cable: str, retrain: list[str], train_cables: list[str] = (),
+         width: int = 1280) -> list[Path]:
     """Serve ``annotated``, make the decisions, run ``retrain`` (if any) and
     save one PNG per page under ``out``. Returns the files."""
     import uvicorn
@@ -93,6 +94,8 @@ def take(annotated: Path, out: Path, cable: str, retrain: list[str], width: int 
     files: list[Path] = []
     try:
         _decide(base, cable)
+        for extra in train_cables:  # reviews the retrain can use (cables of the 'train' split)
+            _decide(base, extra)
         if retrain:
             _post(base, "/api/retrain", {"tasks": retrain})
             while _get(base, "/api/retrain")["job"]["state"] == "running":
@@ -104,7 +107,7 @@ def take(annotated: Path, out: Path, cable: str, retrain: list[str], width: int 
 
             def shot(name: str, url: str, ready: str, full: bool = False, before=None) -> None:
                 page.goto(base + url)
-                page.wait_for_selector(ready)
+                page.wait_for_selector(ready, state="attached")
                 if before:
                     before()
                 path = out / f"{name}.png"
@@ -113,8 +116,7 @@ def take(annotated: Path, out: Path, cable: str, retrain: list[str], width: int 
                 files.append(path)
 
             shot("cables", "/", "#cables tbody tr")
-            shot("cable", f"/cable/{cable}", "body[data-ready='1']",
-                 before=lambda: (page.keyboard.press("j"), page.keyboard.press("j")))
+            shot("cable", f"/cable/{cable}", "body[data-ready='1']")
             shot("queue", "/queue", "#queue tbody tr")
 
             def compare():
@@ -137,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     ap.add_argument("--cable", default="07PHNOMPENH1308")
     ap.add_argument("--retrain", nargs="*", default=[], help="tasks to retrain for the retrain page (e.g. doubt)")
+    ap.add_argument("--also", nargs="*", default=[], help="more cables to decide (e.g. of the train split)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    for f in take(args.annotated, args.out, args.cable, args.retrain):
+    for f in take(args.annotated, args.out, args.cable, args.retrain, args.also):
         log.info("%s: %d KB", f, f.stat().st_size // 1024)
     return 0
 

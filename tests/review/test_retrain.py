@@ -70,6 +70,7 @@ def test_retrain_shows_new_and_current_then_promotes_on_request(rclient, models,
     assert job["state"] == "running"
     assert rclient.post("/api/retrain", headers=TOKEN, json={"tasks": [TASK]}).status_code == 409
     assert job["data"]["rows_added"] + job["data"]["labels_corrected"] >= 1
+    assert job["data"]["reviewed_by_split"]["train"] == 3  # ATHENS1917 is a train cable
     assert job["data"]["current"] == {TASK: current}
 
     deadline = time.time() + 900

@@ -276,7 +276,9 @@ async function showRetrain() {
   document.body.dataset.job = job.state;
   const d = job.data || {};
   document.getElementById("data").textContent = d.base_rows === undefined ? "" :
-    `Training rows: ${d.base_rows} labelled, ${d.rows_added} reviewed paragraphs added, ${d.labels_corrected} labels corrected by reviews.`;
+    `Training rows: ${d.base_rows} labelled, ${d.rows_added} reviewed paragraphs added, ${d.labels_corrected} labels corrected by reviews. ` +
+    `Reviewed paragraphs by split: ${Object.entries(d.reviewed_by_split || {}).map(([k, v]) => `${k} ${v}`).join(", ")} ` +
+    `(train: trained on; dev: scored on; test and none: not used).`;
   out.replaceChildren(...Object.values(job.results || {}).map(r => resultCard(job, r)));
   return job;
 }
