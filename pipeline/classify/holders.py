@@ -3,27 +3,31 @@
 For a paragraph predicted ``commitment`` (or ``doubt``), :func:`attribute`
 returns an :class:`~pipeline.records.Attribution`:
 
-1. The cue sentence: the first sentence (:func:`.hybrid.split_sentences`)
-   holding a cue of the task (:data:`COMMIT_CUES` / :data:`DOUBT_CUES`,
-   phrases of ``corpora/LABELING.md`` widened with the verbs of the labelled
-   cue spans); without one, the first sentence.
-2. The holder: in that sentence, before the cue, the *first* entity whose
-   label is PERSON, ORG, GPE, NORP or POST (the grammatical subject of a
-   cable sentence almost always comes first: "Minister X said that the
-   GOB will ..."; the labelled data take the speaker then).  When none
-   stands before the cue: a first-person or mission word before the cue
-   ("we", "Embassy", "Post", "Mission", "USG") makes the holder the author
-   (``"author"``, label ``AUTHOR``); a third-person pronoun ("he", "she",
-   "they") takes the last PERSON/ORG/GPE entity of the earlier sentences;
-   for doubt, the default is the author (an unhedged doubt in a cable is
-   the drafter's: 571 of the 1,257 labelled doubts are the author's); for
-   commitment the first allowed entity after the cue, else none.
-3. The action (commitment): the words from the cue to the end of its clause
+1. The cue sentence (:func:`.hybrid.split_sentences`): the first sentence
+   with a strong cue (:data:`STRONG_COMMIT` / :data:`STRONG_DOUBT`: "agreed
+   to", "pledged", "unlikely", "doubted"), else the first with any cue
+   (:data:`COMMIT_CUES` / :data:`DOUBT_CUES`, the phrases of
+   ``corpora/LABELING.md`` widened with the verbs of the labelled cue
+   spans), else the first sentence.  Callers with sentence scores (the
+   sentence head) may pass them instead.
+2. The anchor: a reporting verb before the cue ("X said the GOB will ...")
+   when there is one (the labels then name the speaker), else the cue.
+3. The holder: the candidate ending nearest before the anchor in the
+   sentence: an entity labelled PERSON, ORG, GPE, NORP or POST; a mission
+   word ("we", "Embassy", "Post", "USG": holder ``"author"``; "the
+   Ambassador" as written), label ``AUTHOR``; or a subject pronoun ("he",
+   "they"), resolved to the last PERSON (or PERSON/ORG/GPE/NORP) before it.
+   Without one, the words between the last clause boundary and the anchor
+   when they look like a noun phrase ("the government", label ``OTHER``).
+   A doubt with no reporting verb and no attitude word ("doubted",
+   "worried": :data:`ATTITUDE`) is an unattributed hedge ("may",
+   "unlikely"): the author's (571 of the 1,257 labelled doubts are).
+4. The action (commitment): the words from the cue to the end of its clause
    (``,;:.`` or " but "), at most :data:`ACTION_WORDS` words.
 
-No model is trained here; the figures of :func:`evaluate` (exact and
-lenient match against ``commitment_holder`` / ``doubt_holder`` of the
-labelled paragraphs) are in the README and the model cards.
+No model is trained here.  Measured against ``commitment_holder`` /
+``doubt_holder`` of the labelled paragraphs by
+``python -m pipeline.classify.holders_eval`` (figures in the README).
 """
 
 from __future__ import annotations
