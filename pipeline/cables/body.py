@@ -11,6 +11,14 @@ Rules (LABELING.md; cable ids where each case was seen)
   after a blank line or with a pilcrow; plain numbers must run in sequence
   (so a wrapped line ``50. He said`` is no paragraph).  Bodies with no numbers
   fall back to lettered ``A.`` paragraphs, then to blocks between blank lines.
+* A portion with its own marking inside a numbered paragraph is a paragraph
+  of its own, its marking captured (the marking is the unit of
+  classification, as LABELING.md's sub-numbered ``3.A.``): a lettered
+  sub-paragraph ``A. (S/NF) ...`` becomes paragraph ``3.A`` under ``3.``
+  (09STATE105048, 05NEWDELHI2550); a bullet ``-- (C) ...`` (03KATHMANDU280)
+  or a bare marked block ``(C) To declare ...`` after a sentence's end
+  (03ANKARA3694) gets no number.  Unmarked lettered lists and bullets stay
+  in their paragraph; ``(A) ... (B) ... (C) ...`` enumerators are no marking.
 * Dropped lines: page breaks ``PHNOM PENH 00001308  002.2 OF 003``
   (07PHNOMPENH1308) with the blank lines around them, ``SIPDIS``, old page
   headers ``PAGE 02 HANOI 00686 01 OF 07 050821Z`` and lone classification

@@ -34,8 +34,11 @@ NUM_MARKED = re.compile(r"^(?P<lead>[ \t]*)(?P<num>(?P<n1>(?!x)x)?(?P<n2>\d{1,3}
 #: A portion that opens with its own marking inside a numbered paragraph: a
 #: bare marked block (``(C) To declare that``, 03ANKARA3694), a lettered
 #: sub-paragraph (``¶A. (C) Today India``, 05NEWDELHI2550; ``B, (U)
-#: ACTIVITY``, 04THEHAGUE1903), a bullet (``-- (C) The GOI``, 03KATHMANDU280).
-SUB_START = re.compile(r"^(?P<lead>[ \t]*)(?:(?:¶[ ]?)?(?P<letter>[A-Z])[.),][ ]*|(?P<bullet>-{1,3}|\*|•)[ ]*)?(?=\()")
+#: ACTIVITY``, 04THEHAGUE1903), a numbered item (``1) (C) BY WHAT CHANNELS?``,
+#: 09ABUDHABI874; group ``letter`` holds its number), a bullet (``-- (C) The
+#: GOI``, 03KATHMANDU280).
+SUB_START = re.compile(r"^(?P<lead>[ \t]*)(?:(?:¶[ ]?)?(?P<letter>[A-Z]|\d{1,2}(?=\)))[.),][ ]*|(?P<bullet>-{1,3}|\*|•)[ ]*)?"
+                       r"(?=\()")
 #: What may stand at the end of the line before a sub-portion start.
 _ENDS_SENTENCE = re.compile(r"[.:;!?\"')\]][ \t]*$")
 
@@ -104,16 +107,20 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
             after_break = True
         if "." in num or num[-1].isalpha():  # sub-number 3.A, 18A: must belong to the current paragraph
-            ok = after_break and top in (last, last + 1)
+            # ... or, with its marking, open a numbering that starts there ("the
+            # first paragraph beginning at 18A", 05SANJOSE488)
+            ok = after_break and (top in (last, last + 1) or (top > last and mk is not None
+                                                               and parse_marking(mk.group("m"))[0] is not None))
         elif pilcrow:
             ok = top <= last + 5 or not starts
         else:
             ok = after_break and (last < top <= last + 3 or (not starts and top <= 3))
         if ok:
             starts.append((i, m))
-            # "¶0." whose "1" went onto the heading line above ("PKO/HAITI
-            # --------- 1", 04BRASILIA1291) does not set the sequence back
-            last = top or last
+            # a number below the last does not set the sequence back: "¶0."
+            # whose "1" went onto the heading line above ("PKO/HAITI ---------
+            # 1", 04BRASILIA1291), "¶2." for "¶12." (06BRASILIA478)
+            last = max(last, top)
     return starts
 
 

@@ -85,11 +85,12 @@ PARA_IN = re.compile(
 #: A marked portion glued after a sentence (or a colon) in a reflowed
 #: paragraph: a bare marking (``... AK party). (C) To declare``, 03ANKARA3694),
 #: a lettered sub-paragraph (``... reasons: A. (C) Today``), a bullet
-#: (``... following: -- (C) The GOI``, 03KATHMANDU280).  The break goes
+#: (``... following: -- (C) The GOI``, 03KATHMANDU280), a numbered item
+#: (``... monthly basis. 2) (S) DOES THE``, 09ABUDHABI874).  The break goes
 #: before the lead; :func:`pipeline.cables.body_starts.sub_starts` makes it a
 #: paragraph.
 SUB_IN = re.compile(
-    r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
+    r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?|\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
     r"[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
@@ -230,7 +231,8 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     # (and "1.A. (S) Sub." is a paragraph's own label and marking)
     cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)
              if not re.fullmatch(r"[ \t]*(?:¶[ ]*)?[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,2})*[.)]?", raw[:m.start()])
-             and not re.search(r"(?:^|[ ])(?:¶?[A-Z][.),]|--?)$", raw[:m.start()])  # after the lead "A." of one
+             # not right after a lead ("A.", "2.", "18A.", "1)", "--") of its own
+             and not re.search(r"(?:^|[ ])(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$", raw[:m.start()])
              and (m.group("lead") or m.group("m") not in ("C", "S") or not re.search(r"\([AB]\)", raw[:m.start()]))]
     cuts.sort(key=lambda c: (c[0], -c[1]))
     if not cuts and "-----" not in raw:

@@ -138,6 +138,12 @@ ROWS = [
     # a marked bullet under a line that ends no sentence, caveats in mixed case (09CAIRO549, 09ISLAMABAD365)
     (body("1. Key Points\n-- (SBU) U.S.-Egypt relations are strong.\n--(S/Rel Pak) What is in the past is behind us.\n"),
      "[p.marking for p in paragraphs]", [None, "SBU", "S/Rel Pak"]),
+    # numbered items with markings inside a paragraph, reflowed (09ABUDHABI874)
+    (body("1. (U) Questions follow. 2. (C) Remittances: Most send 10 percent. 1) (C) BY WHAT CHANNELS? Banks. "
+          "2) (S) DOES THE HOST GOVERNMENT MONITOR? Yes.\n"), "[p.number for p in paragraphs]", ["1", "2", "2.1", "2.2"]),
+    # sub-numbers without a dot, also where the numbering starts there (05SANJOSE488)
+    (body("1. (U) The first paragraph begins at 18A.\n\n18A. (SBU) Costa Rica is a country.\n\n"
+          "18B. (SBU) Persons are trafficked.\n"), "[p.number for p in paragraphs]", ["1", "18A", "18B"]),
     # sub-numbers without a dot (05SANJOSE488)
     (body("1. (U) One.\n\n2. (U) Two.\n\n2A. (SBU) Costa Rica is a country.\n\n2B. (SBU) Persons are trafficked.\n"),
      "[p.number for p in paragraphs]", ["1", "2", "2A", "2B"]),
