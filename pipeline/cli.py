@@ -171,7 +171,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pipeline.bench import run_bench
 
-    report = run_bench(args.drop, limit=args.limit)
+    if (args.drop is None) == (args.from_corpus is None):
+        raise ValueError("give a DROP folder or --from-corpus N")
+    report = run_bench(args.drop, limit=args.limit, from_corpus=args.from_corpus)
     print(report.table())
     print(json.dumps(report.summary()))
     return 0
@@ -335,8 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "(default labelstudio:<annotator>)")
     im.set_defaults(func=cmd_import_labels)
 
-    b = sub.add_parser("bench", help="print cables/s and paragraphs/s per stage and end to end")
-    b.add_argument("drop", type=Path, help="folder of cable files")
+    b = sub.add_parser("bench", help="paragraphs/s per stage, end to end and of the bare torch encoder; overhead, memory")
+    b.add_argument("drop", type=Path, nargs="?", default=None, help="folder of cable files")
+    b.add_argument("--from-corpus", type=int, default=None, metavar="N",
+                   help="instead of DROP, the first N cables of the corpus shards, written to a temporary drop")
     b.add_argument("--limit", type=int, default=None, help="use at most this many cables")
     b.set_defaults(func=cmd_bench)
 

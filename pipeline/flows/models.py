@@ -3,15 +3,41 @@
 Tasks reach them through this module (never through globals of the flow
 module) so that a task shipped to a Dask worker pickles by reference and
 loads its own copy there.
+
+Two throughput settings live here (issue 8, measured in the README's
+Performance section):
+
+- ``[classify] runtime``: ``"onnx"`` runs the encoder in onnxruntime with
+  int8 weights (:class:`pipeline.classify.onnx_encoder.OnnxEncoder`);
+  ``"torch"`` is the unoptimised path.  If the int8 model cannot be built or
+  loaded, the torch encoder is used and a warning says why.
+- ``[classify] recheck_margin``: paragraphs whose int8 score lies this close
+  to a threshold are encoded again by torch (:mod:`pipeline.classify.onnx_classifier`),
+  so the labels are torch's; 0 keeps the int8 labels (faster, not the same).
+- ``[flow] ner_process``: NER runs in one separate process (spawned, with
+  its own copy of the spaCy pipeline), so that it computes on one core while
+  the encoder computes on the other; in one process the two would share one
+  interpreter lock for all their Python-level work.  Not used inside
+  daemonic processes (Dask workers), which may not have children.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
+import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
+from pipeline.classify.encoder import Encoder
+from pipeline.classify.onnx_classifier import DEFAULT_MARGIN, RecheckClassifier
 from pipeline.classify.predict import ParagraphClassifier
+from pipeline.config import load_config
 from pipeline.nlp.build import shared_nlp
+from pipeline.records import Entity
+
+log = logging.getLogger(__name__)
 
 # One model object per process, used by one thread at a time: spaCy and
 # torch objects are not documented as safe for concurrent calls.
@@ -19,16 +45,54 @@ NER_LOCK = threading.Lock()
 CLASSIFY_LOCK = threading.Lock()
 
 
+def make_encoder(runtime: str | None = None, num_threads: int | None = None) -> Encoder:
+    """The encoder named by ``runtime`` (default ``[classify] runtime``).
+
+    ``"onnx"``: :class:`~pipeline.classify.onnx_encoder.OnnxEncoder`, falling
+    back to torch with a warning when onnxruntime or the int8 build fails;
+    ``"torch"``: :class:`~pipeline.classify.encoder.Encoder`.  ``num_threads``
+    defaults to ``[classify] threads``.  Raises ``ValueError`` for another
+    runtime name.
+    """
+    cfg = load_config()["classify"]
+    runtime = runtime or str(cfg.get("runtime", "onnx"))
+    threads = int(num_threads or cfg.get("threads", 2))
+    if runtime == "onnx":
+        try:
+            from pipeline.classify.onnx_encoder import OnnxEncoder
+
+            return OnnxEncoder(num_threads=threads)
+        except Exception as err:  # any build/load failure: the torch path still gives the same labels
+            log.warning("onnx encoder unavailable (%s); using the torch encoder", err)
+            return Encoder(num_threads=threads)
+    if runtime == "torch":
+        return Encoder(num_threads=threads)
+    raise ValueError(f"unknown encoder runtime {runtime!r}; expected 'onnx' or 'torch'")
+
+
 @lru_cache(maxsize=1)
-def shared_classifier() -> ParagraphClassifier:
-    """The process-wide classifier (the encoder loads once, ~2 s)."""
-    clf = ParagraphClassifier.load()
-    clf.encoder.show_progress = False  # the flow shows one bar per cable instead
-    return clf
+def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
+    """The process-wide classifier on the configured encoder (loads once, ~2 s).
+
+    With the onnx runtime and ``[classify] recheck_margin`` > 0, a
+    :class:`~pipeline.classify.onnx_classifier.RecheckClassifier`: int8 for
+    every paragraph, the torch encoder again for those near a threshold.
+    """
+    cfg = load_config()["classify"]
+    enc = make_encoder()
+    enc.show_progress = False  # the flow shows one bar per cable instead
+    clf = ParagraphClassifier.load(encoder=enc)
+    margin = float(cfg.get("recheck_margin", DEFAULT_MARGIN))
+    if getattr(enc, "runtime", "torch") == "torch" or margin <= 0:
+        return clf
+    exact = make_encoder("torch")
+    exact.show_progress = False
+    return RecheckClassifier(clf, exact, margin)
 
 
 def model_versions() -> dict[str, dict[str, str]]:
-    """Name and version of every model a record depends on (provenance)."""
+    """Name and version of every model a record depends on (provenance);
+    the encoder also names its ``runtime`` (``torch`` or ``onnxruntime-int8``)."""
     nlp = shared_nlp()
     versions = {
         "spacy": {
@@ -36,5 +100,59 @@ def model_versions() -> dict[str, dict[str, str]]:
             "version": str(nlp.meta.get("version", "?")),
         }
     }
-    versions.update(shared_classifier().versions())
+    clf = shared_classifier()
+    versions.update(clf.versions())
+    versions["encoder"]["runtime"] = str(getattr(clf.encoder, "runtime", "torch"))
+    if isinstance(clf, RecheckClassifier):
+        versions["encoder"]["recheck"] = f"torch within {clf.margin} of a threshold"
     return versions
+
+
+# -- NER in its own process ---------------------------------------------------
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _warm_up() -> None:
+    """Worker initialiser: load the spaCy pipeline before the first chunk."""
+    import pipeline.env  # noqa: F401
+
+    shared_nlp()
+
+
+def _ner_job(texts: list[str], years: list[str | None], groups: list[int]) -> list[list[Entity]]:
+    from pipeline.nlp.entities import extract_entities
+
+    return extract_entities(shared_nlp(), texts, years=years, cables=groups)
+
+
+def use_ner_process() -> bool:
+    """Whether NER goes to a separate process: ``[flow] ner_process`` and
+    this process may have children (not a daemon, e.g. a Dask worker)."""
+    return bool(load_config()["flow"].get("ner_process", True)) and not multiprocessing.current_process().daemon
+
+
+def ner_pool() -> ProcessPoolExecutor:
+    """The one NER worker process (spawned on first use, shut down at exit).
+
+    Spawned, not forked: this process may already run onnxruntime or torch
+    thread pools, which do not survive a fork.
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_up)
+            atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+        return _POOL
+
+
+def run_ner(texts: list[str], years: list[str | None], groups: list[int]) -> list[list[Entity]]:
+    """:func:`pipeline.nlp.entities.extract_entities` on the shared pipeline,
+    in the NER process when :func:`use_ner_process`, else here under
+    :data:`NER_LOCK`.  Same arguments and result either way."""
+    if use_ner_process():
+        return ner_pool().submit(_ner_job, texts, years, groups).result()
+    with NER_LOCK:
+        return _ner_job(texts, years, groups)
