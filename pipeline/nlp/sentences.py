@@ -19,7 +19,11 @@ cases of cable prose are handled so:
 * A single line break is a hard wrap of the telegram, i.e. a space; only a
   blank line (two breaks) ends a sentence by itself, and not when it only
   frames a ``SIPDIS`` line set in the middle of a sentence.
-* A paragraph number at a line start (``1.``, ``\u00b61.``) is not a sentence.
+* A paragraph number at a line start (``1.``, ``\u00b61.``), a sub-paragraph
+  marker (``\u00b6B.``) or an enumerator alone (``II.``, ``8.``) is not a
+  sentence: it stays with what follows.
+* In ALL-CAPS text only pronouns, determiners and discourse words
+  (:data:`CAPS_OPENERS`) after an abbreviation mark a boundary.
 
 ALL-CAPS text works the same way: openers are compared case-insensitively.
 """
@@ -56,6 +60,17 @@ OPENERS = frozenset(
     """.split()
 )
 
+#: After an abbreviation in ALL-CAPS text nothing tells a capital from a
+#: sentence start, so only pronouns, determiners and discourse words count
+#: ("ENTERED THE U.S. ON 15 AUGUST", "THE U.S. AND ABROAD" go on).
+CAPS_OPENERS = frozenset(
+    """
+    the this these those he she it they we i his her its their our there however
+    according comment end summary meanwhile moreover furthermore nevertheless separately
+    """.split()
+)
+
+_ENUMERATOR = re.compile(r"^\u00b6?\s*(?:\d{1,3}|[A-Za-z]|[IVXivx]{1,4})\.$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}$")  # U.S. E.O. a.i. U.N.
 _INITIAL = re.compile(r"^[A-Za-z]\.$")  # the S. of "Robert S. Deutsch"
 _CLOSE = "\"')]}\u2019\u201d"
@@ -72,9 +87,12 @@ def _is_abbreviation(token: str) -> bool:
     return tok.endswith(".") and tok[:-1].lower() in ABBREVIATIONS
 
 
-def _ends_here(text: str, mark_start: int, mark_end: int, nxt: str) -> bool:
+def _ends_here(text: str, mark_start: int, mark_end: int, nxt: str, sent_start: int = 0, caps: bool = False) -> bool:
     """Whether the period run ``text[mark_start:mark_end]`` ends a sentence
-    before the next token ``nxt``."""
+    before the next token ``nxt`` (the sentence began at ``sent_start``;
+    ``caps``: the text is ALL CAPS, so only :data:`CAPS_OPENERS` follow an
+    abbreviation at a boundary; so too where the 30 characters before and
+    the next token have no lower-case letter)."""
     first = nxt.lstrip(_OPEN)[:1]
     if not first:
         return True
@@ -86,9 +104,13 @@ def _ends_here(text: str, mark_start: int, mark_end: int, nxt: str) -> bool:
     token = text[tok_start:mark_end]
     if _PARA_NUMBER.match(token) and not text[text.rfind("\n", 0, tok_start) + 1 : tok_start].strip():
         return False  # "1. (C) Summary": a paragraph number at a line start
-    if _is_abbreviation(token):
+    if token.startswith("\u00b6") or _ENUMERATOR.match(text[sent_start:mark_end].strip()):
+        return False  # "¶B.", "II.", "8." alone: a marker of what follows
+    if _is_abbreviation(token.rsplit("-", 1)[-1]):  # "Jordanian-U.S."
         word = re.sub(r"[^\w'-].*$", "", nxt.lstrip(_OPEN)).lower()
-        return word in OPENERS
+        before = text[max(0, tok_start - 30) : tok_start]
+        local_caps = caps or (not any(c.islower() for c in before + nxt) and any(c.isupper() for c in before))
+        return word in (CAPS_OPENERS if local_caps else OPENERS)
     return True
 
 
@@ -99,6 +121,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     surrounding white space, and empty stretches give no span.  Works on
     paragraph text and on raw telegram text with hard line wraps.
     """
+    from pipeline.nlp.casing import is_all_caps
+
+    caps = is_all_caps(text)
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
@@ -109,7 +134,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         else:
             nxt_m = _NEXT.search(text, m.end())
             nxt = nxt_m.group() if nxt_m else ""
-            if not _ends_here(text, m.start(), m.end(), nxt):
+            if not _ends_here(text, m.start(), m.end(), nxt, start, caps):
                 continue
             cut = m.end()
         _add(text, start, cut, spans)

@@ -75,6 +75,21 @@ def test_all_caps_us_mid_sentence(sample_drop):
             "is one to be settled by the GoB with the IAEA, not with the U.S. The USG is, however, pressing",
             ["is one to be settled by the GoB with the IAEA, not with the U.S.", "The USG is, however, pressing"],
         ),
+        # ALL CAPS after an abbreviation: only pronouns/determiners open a sentence
+        # (sample drop 10DOHA60 and 00HANOI686, shortened)
+        (
+            "THE THREE INDIVIDUALS BELOW ENTERED THE U.S. ON 15 AUGUST 2001 ABOARD BRITISH AIRWAYS.",
+            ["THE THREE INDIVIDUALS BELOW ENTERED THE U.S. ON 15 AUGUST 2001 ABOARD BRITISH AIRWAYS."],
+        ),
+        (
+            "SENIOR LEADERS ARE DEEPLY DISTRUSTFUL OF THE U.S. THEIR FUNDAMENTAL CAUTION REMAINS.",
+            ["SENIOR LEADERS ARE DEEPLY DISTRUSTFUL OF THE U.S.", "THEIR FUNDAMENTAL CAUTION REMAINS."],
+        ),
+        # a compound ending in an abbreviation (07AMMAN4693)
+        ("a participant in the Jordanian-U.S. Business Partnership.", ["a participant in the Jordanian-U.S. Business Partnership."]),
+        # sub-paragraph markers and enumerators stay with what follows
+        ("Health care is poor. \u00b6B. Demonstrations Peaceful demonstrations are common.", ["Health care is poor.", "\u00b6B. Demonstrations Peaceful demonstrations are common."]),
+        ("II. WHERE WE ARE NOW", ["II. WHERE WE ARE NOW"]),  # 10RPODUBAI13
         # a blank line ends a sentence; a paragraph number does not
         ("SUBJECT: NET ASSESSMENT\n\n1. (C) Summary. The talks failed.", ["SUBJECT: NET ASSESSMENT", "1. (C) Summary.", "The talks failed."]),
     ],
