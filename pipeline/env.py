@@ -34,3 +34,7 @@ def apply_defaults() -> None:
 
 
 apply_defaults()
+
+from pipeline.memory import limit_arenas  # noqa: E402  (after the env defaults, before any thread allocates)
+
+limit_arenas()
