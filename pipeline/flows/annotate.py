@@ -39,6 +39,7 @@ from pipeline.classify.context import contexts_for
 from pipeline.config import load_config
 from pipeline.flows import models as loaded
 from pipeline.flows import stages
+from pipeline.memory import release_free_memory
 from pipeline.records import Cable, CableRecord, Entity, ParagraphPredictions
 from pipeline.store.jsonl import AtomicJsonlWriter
 from pipeline.store.ledger import Ledger, LedgerEntry, utc_now
@@ -196,6 +197,7 @@ def _run_chunks(
         for f in failures:
             entries.append(LedgerEntry(stages.sha256_of(Path(f.path)), f.path, "quarantined", error=f.reason))
         writer.flush()
+        release_free_memory()  # chunks of varying sizes fragment the heap (pipeline.memory)
         summary.failures.extend(failures)
         summary.cables_written += len(records)
         summary.paragraphs += sum(len(c.paragraphs) for c in cables)
