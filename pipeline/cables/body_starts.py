@@ -101,6 +101,7 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
         pilcrow = m.group("n1") is not None
         after_break = prev_kind in ("blank", "drop", "heading", "dashes")
         mk = MARKING.match(ln.raw[m.end():])
+        marked = valid_marking(ln.raw[m.end():]) is not None
         if not after_break and mk and parse_marking(mk.group("m"))[0] and top == last + 1:
             # "1.(C) We demarched" right under the Classified By line, "6.(U)
             # Ambassador Blake has cleared" under the last sentence (HTML
@@ -112,9 +113,11 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             ok = after_break and (top in (last, last + 1) or (top > last and mk is not None
                                                                and parse_marking(mk.group("m"))[0] is not None))
         elif pilcrow:
-            ok = top <= last + 5 or not starts
+            ok = top <= last + (9 if marked else 5) or not starts
         else:
-            ok = after_break and (last < top <= last + 3 or (not starts and top <= 3))
+            # a number with its marking after a break may skip a few more
+            # (paragraphs cut out of the copy: "4. (C)" then "8. (C)", 06BUENOSAIRES118)
+            ok = after_break and (last < top <= last + (9 if marked else 3) or (not starts and top <= 3))
         if ok:
             starts.append((i, m))
             # a number below the last does not set the sequence back: "¶0."

@@ -60,7 +60,7 @@ _LEVEL_IN = (r"(?:C[ ]?O[ ]?N[ ]?F[ ]?I[ ]?D[ ]?E[ ]?N[ ]?T[ ]?I[ ]?A[ ]?L|S[ ]?
              r"(?:(?<=[ ])|^)(?:[A-Z][ ]){2,}[A-Z](?=[ ]+SECTION))")
 HEADER_IN = re.compile(
     r"(?:" + _LEVEL_IN + r"(?:[ ]+SECTION[ ]+\d+[ ]+OF[ ]+\d+)?[ ]+(?:[A-Z][A-Z.]*[ ]+){1,3}\d{6}\b.{0,200}?)?"
-    r"E\.O\.[ ]?\d{5}[ ]*:.{0,60}?TAGS?[ ]*:?(?P<tags>(?:[ ,]+(?:[A-Z]{2,6}|\([A-Z][A-Za-z ,.\-]{1,40}\))(?![A-Za-z'0-9]))*)"
+    r"E\.O\.[ ]?\d{5}(?:[ ]*:|[ ]+(?=N/A|DECL)).{0,60}?TAGS?[ ]*:?(?P<tags>(?:[ ,]+(?:[A-Z]{2,6}|\([A-Z][A-Za-z ,.\-]{1,40}\))(?![A-Za-z'0-9]))*)"
     r"(?:[ ]+SUBJECT[ ]*:.*)?")
 #: A ``Classified By`` line glued into a paragraph (``... WOOD Classified By:
 #: DCM Milton K. Drucker, Reasons: 1.4 B...``, 06BOGOTA1082), up to its reasons.
@@ -92,6 +92,14 @@ PARA_IN = re.compile(
 SUB_IN = re.compile(
     r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?|\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
     r"[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
+#: A marking of more than one letter (``(SBU)``, ``(S/REL USA, SAU)``,
+#: ``(U//FOUO)``) cannot be a word in parentheses, so it opens a portion
+#: after any word, not only after a sentence's end (``... talking points
+#: (S/REL USA, SAU) We recognize``, 09STATE131801; ``REF: STATE 86108 (SBU)
+#: Poloff delivered``, 08HELSINKI374).
+LONG_MARK_IN = re.compile(
+    r"(?<=[A-Za-z0-9])[ ]+(?=\((?:SBU|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)"
+    r"[ ]+[\"A-Z])")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
 
@@ -227,6 +235,9 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     cuts += [(a, b, "drop") for a, b in _header_runs(raw, subject)]
     cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
+    cuts += [(m.end(), m.end(), "break") for m in LONG_MARK_IN.finditer(raw)
+             if not re.search(r"(?:^|[ ])(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
+                              raw[:m.start()])]
     # "(A) wait. (B) act. (C) both." enumerates: its "(C)" is no marking
     # (and "1.A. (S) Sub." is a paragraph's own label and marking)
     cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)

@@ -153,6 +153,16 @@ ROWS = [
     # "¶0." whose "1" went onto the heading line does not set the sequence back (04BRASILIA1291)
     (body("¶8. (C) Eight.\n\n¶9. (C) Nine.\n\nPKO/HAITI --------- 1\n\n¶0. (C) Ten.\n\n¶11. (SBU) Eleven.\n\n"
           "¶12. (SBU) Twelve.\n"), "[p.number for p in paragraphs]", ["8", "9", "0", "11", "12"]),
+    # ... also with no colon after the order (03THEHAGUE2163)
+    (body("1. (U) Text. UNCLAS SECTION 01 OF 02 MINSK 000641 E.O. 12958 N/A TAGS: EPET ENRG NL Economics.\n"),
+     "paragraphs[0].text", "Text. Economics."),
+    # a marking of more than one letter opens a portion after any word (09STATE131801)
+    (body("1. (S) Points follow. Saudi Arabia talking points (S/REL USA, SAU) We recognize your efforts.\n"),
+     "[p.marking for p in paragraphs]", ["S", "S/REL USA, SAU"]),
+    (body("1 (SBU) One.\n"), "paragraphs[0].number", "1"),
+    # numbers with their markings glued in reflowed lines may skip (06BUENOSAIRES118)
+    (body("1. (C) One. 4. (C) Miceli continued. 8. (C) Miceli said more.\n"),
+     "[p.number for p in paragraphs]", ["1", "4", "8"]),
     # a number with no dot before a marking (04THEHAGUE1833)
     (body("1. (C) One.\n\n2 (C) Balkenende reiterated.\n"), "paragraphs[1].number", "2"),
     # pilcrow number that was "paragraph 3." at a line end (09CAIRO2084)
