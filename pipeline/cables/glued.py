@@ -79,7 +79,7 @@ SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!
                       r"[ ]+(?=\S)")
 #: A paragraph start inside a line: number, optional dot, marking, capital.
 PARA_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]?"
+    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]{0,2}"
     r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
     r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
 #: A marked portion glued after a sentence (or a colon) in a reflowed

@@ -128,7 +128,7 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
             continue
         if valid_marking(text[m.start("m") - 1:]) is None or (
                 m.group("m") in ("C", "S") and m.group(0).lstrip().startswith("(")
-                and re.search(r"(?m)^[ \t]*\([AB]\)", text[max(0, m.start() - 200):m.start()])):
+                and re.search(r"(?m)^[ \t]*\([AB]\)", text[max(0, m.start() - 1500):m.start()])):
             # "(c)" in lower case, a bare "(C)" under "(A)" and "(B)" lines: list enumerators
             c["raw_markings_enumerator"] += 1
             continue
@@ -144,7 +144,7 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
             if kind == "marking":
                 # "(A) Wait. (B) Act now. (C) Do both.": the "(C)" enumerates
                 hits = [h for h in pat.finditer(p.text) if not (
-                    h.group(0) in ("(C)", "(S)") and re.search(r"\(B\)", p.text[max(0, h.start() - 200):h.start()]))]
+                    h.group(0) in ("(C)", "(S)") and re.search(r"\(B\)", p.text[:h.start()]))]
                 hit = hits[0] if hits else None
                 sub = [h for h in hits if SUB_ITEM_LEAD.search(p.text[max(0, h.start() - 12):h.start()])]
                 c["text_sub_item_marking"] += bool(sub)

@@ -161,7 +161,7 @@ ROWS = [
      "[p.marking for p in paragraphs]", ["S", "S/REL USA, SAU"]),
     (body("1 (SBU) One.\n"), "paragraphs[0].number", "1"),
     # numbers with their markings glued in reflowed lines may skip (06BUENOSAIRES118)
-    (body("1. (C) One. 4. (C) Miceli continued. 8. (C) Miceli said more.\n"),
+    (body("1. (C) One.  4.  (C) Miceli continued. 8. (C) Miceli said more.\n"),
      "[p.number for p in paragraphs]", ["1", "4", "8"]),
     # a number with no dot before a marking (04THEHAGUE1833)
     (body("1. (C) One.\n\n2 (C) Balkenende reiterated.\n"), "paragraphs[1].number", "2"),
