@@ -22,7 +22,7 @@ import logging
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -171,11 +171,14 @@ def _count_labels(record: CableRecord, counts: Counter) -> None:
 
 def _run_chunks(
     paths: list[Path], writer: AtomicJsonlWriter, summary: RunSummary, size: int, workers: int,
-    progress: bool, supersedes: dict[str, dict],
-) -> list[LedgerEntry]:
-    """Annotate ``paths`` chunk by chunk into ``writer``; return ledger entries."""
+    progress: bool, supersedes: dict[str, dict], stage: Callable[[list[LedgerEntry]], None] | None = None,
+) -> None:
+    """Annotate ``paths`` chunk by chunk into ``writer``.
+
+    ``stage``: called with each chunk's ledger entries (a ledger-backed run
+    stages them in SQLite, so nothing per cable stays in memory).
+    """
     models = loaded.model_versions()
-    entries: list[LedgerEntry] = []
     labels: Counter = Counter()
     least = _LeastConfident()
     in_flight: deque = deque()
@@ -183,6 +186,7 @@ def _run_chunks(
 
     def drain_one() -> None:
         chunk, parsed_f, ner_f, cls_f = in_flight.popleft()
+        entries: list[LedgerEntry] = []
         cables, failures = parsed_f.result()
         records = stages.assemble(cables, ner_f.result(), cls_f.result(), models)
         for rec, cable in zip(records, cables):
@@ -197,6 +201,8 @@ def _run_chunks(
         for f in failures:
             entries.append(LedgerEntry(stages.sha256_of(Path(f.path)), f.path, "quarantined", error=f.reason))
         writer.flush()
+        if stage is not None:
+            stage(entries)
         release_free_memory()  # chunks of varying sizes fragment the heap (pipeline.memory)
         summary.failures.extend(failures)
         summary.cables_written += len(records)
@@ -213,7 +219,6 @@ def _run_chunks(
     bar.close()
     summary.labels = dict(labels)
     _publish_artifact(summary, least)
-    return entries
 
 
 def _run_id() -> str:
@@ -296,12 +301,13 @@ def _ledger_run(
             return summary
         writer = AtomicJsonlWriter(final, commit=False)
         with writer:
-            entries = _run_chunks(todo, writer, summary, size, workers, progress, supersedes)
+            _run_chunks(todo, writer, summary, size, workers, progress, supersedes,
+                        stage=lambda entries: ledger.stage(run_id, entries))
         has_output = summary.cables_written > 0
         if has_output:
             summary.output = str(final)
         else:
             writer.discard()
-        ledger.commit_run(run_id, started, entries, writer.part_path if has_output else None,
+        ledger.commit_run(run_id, started, [], writer.part_path if has_output else None,
                           final if has_output else None)
     return summary

@@ -6,14 +6,18 @@ bytes, so a renamed file is not annotated twice and a corrected copy at the
 same path is.  Exactly-once across crashes comes from the commit protocol
 of :meth:`Ledger.commit_run`:
 
-1. the run's records are already in a temporary ``*.part`` file;
-2. one transaction records the run as ``committing`` with all its cables;
+1. the run's records are already in a temporary ``*.part`` file, and its
+   cables' outcomes in the ``pending`` table (staged chunk by chunk with
+   :meth:`Ledger.stage`, so a long run keeps no per-cable objects in memory);
+2. one transaction records the run as ``committing`` and moves its pending
+   rows into ``cables``;
 3. the temporary file is renamed to its final name;
 4. the run is marked ``done``.
 
 :meth:`Ledger.recover`, called under the folder lock before each run, settles
 a run that died between 2 and 4: if its output file exists the run is done,
-else its rows are removed so the next run annotates those cables again.
+else its rows are removed so the next run annotates those cables again.  A
+run that died before 2 left only pending rows, which it deletes.
 """
 
 from __future__ import annotations
@@ -51,6 +55,17 @@ CREATE TABLE IF NOT EXISTS cables (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cables_by_path ON cables(source_path);
+CREATE TABLE IF NOT EXISTS pending (  -- outcomes of a run not yet committed
+    run_id TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    cable_id TEXT,
+    status TEXT NOT NULL,
+    models TEXT,
+    error TEXT,
+    supersedes TEXT,
+    PRIMARY KEY (run_id, source_sha256)
+);
 """
 
 
@@ -121,6 +136,8 @@ class Ledger:
                     self._db.execute("DELETE FROM cables WHERE run_id=?", (row["run_id"],))
                     self._db.execute("DELETE FROM runs WHERE run_id=?", (row["run_id"],))
                 back += 1
+        # Under the folder lock no run is staging now: pending rows are orphans.
+        self._db.execute("DELETE FROM pending WHERE run_id NOT IN (SELECT run_id FROM runs WHERE state='committing')")
         parts = 0
         for part in self.out_dir.glob(".*.part"):
             part.unlink()
@@ -140,33 +157,48 @@ class Ledger:
         ).fetchone()
         return dict(row) if row else None
 
+    def stage(self, run_id: str, entries: list[LedgerEntry]) -> None:
+        """Record outcomes of ``run_id`` as pending (step 1), one transaction.
+
+        Pending rows do not count as known until :meth:`commit_run`; a run
+        that dies leaves them to :meth:`recover`.  Raises ``sqlite3.Error``.
+        """
+        with self._tx():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?,?)",
+                [(run_id, e.source_sha256, e.source_path, e.cable_id, e.status,
+                  json.dumps(e.models) if e.models else None, e.error, e.supersedes) for e in entries],
+            )
+
     def commit_run(
         self, run_id: str, started_at: str, entries: list[LedgerEntry], part_file: Path | None, output_file: Path | None
     ) -> None:
         """Record a run's outcome and move its output into place (steps 2-4).
 
-        ``part_file`` is the finished temporary output and ``output_file`` its
-        final path in the folder (both ``None`` when the run annotated nothing).
-        Raises ``sqlite3.Error`` or ``OSError``; either leaves the ledger in
-        a state that :meth:`recover` settles.
+        The run's cables are those staged with :meth:`stage` plus ``entries``
+        (often empty).  ``part_file`` is the finished temporary output and
+        ``output_file`` its final path in the folder (both ``None`` when the
+        run annotated nothing).  Raises ``sqlite3.Error`` or ``OSError``;
+        either leaves the ledger in a state that :meth:`recover` settles.
         """
+        if entries:
+            self.stage(run_id, entries)
         out_name = output_file.name if output_file else None
-        now = utc_now()
-        annotated = sum(e.status == "annotated" for e in entries)
         with self._tx():
+            counts = self._db.execute(
+                "SELECT COALESCE(SUM(status='annotated'),0), COALESCE(SUM(status<>'annotated'),0) FROM pending WHERE run_id=?",
+                (run_id,),
+            ).fetchone()
             self._db.execute(
                 "INSERT INTO runs(run_id, started_at, output_file, state, annotated, quarantined) VALUES (?,?,?,?,?,?)",
-                (run_id, started_at, out_name, "committing", annotated, len(entries) - annotated),
+                (run_id, started_at, out_name, "committing", counts[0], counts[1]),
             )
-            self._db.executemany(
-                "INSERT OR REPLACE INTO cables VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (e.source_sha256, e.source_path, e.cable_id, e.status, run_id,
-                     out_name if e.status == "annotated" else None,
-                     json.dumps(e.models) if e.models else None, e.error, e.supersedes, now)
-                    for e in entries
-                ],
+            self._db.execute(
+                "INSERT OR REPLACE INTO cables SELECT source_sha256, source_path, cable_id, status, run_id, "
+                "CASE WHEN status='annotated' THEN ? END, models, error, supersedes, ? FROM pending WHERE run_id=?",
+                (out_name, utc_now(), run_id),
             )
+            self._db.execute("DELETE FROM pending WHERE run_id=?", (run_id,))
         if part_file is not None and output_file is not None:
             os.replace(part_file, output_file)
         self._db.execute("UPDATE runs SET state='done', finished_at=? WHERE run_id=?", (utc_now(), run_id))

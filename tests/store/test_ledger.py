@@ -74,3 +74,26 @@ def test_lock_excludes_second_holder_and_dies_with_its_process(tmp_path):
     with FolderLock(tmp_path, timeout=5):
         pass
     assert time.monotonic() - t0 < 5
+
+
+def test_staged_rows_count_only_once_committed(tmp_path):
+    with Ledger(tmp_path) as led:
+        led.stage("r1", [_entry("a" * 64)])
+        led.stage("r1", [_entry("b" * 64, "b.txt", "quarantined")])
+        assert not led.known("a" * 64)  # staged is not done
+        led.commit_run("r1", "2026-01-01T00:00:00Z", [], None, None)
+        assert led.known("a" * 64) and led.known("b" * 64)
+        run = led.runs()[0]
+        assert (run["annotated"], run["quarantined"]) == (1, 1)
+        assert led._db.execute("SELECT COUNT(*) FROM pending").fetchone()[0] == 0
+
+
+def test_recover_drops_rows_staged_by_a_run_that_died(tmp_path):
+    with Ledger(tmp_path) as led:
+        led.stage("dead", [_entry("a" * 64)])
+    with Ledger(tmp_path) as led:  # the next run, after a kill -9
+        led.recover()
+        assert led._db.execute("SELECT COUNT(*) FROM pending").fetchone()[0] == 0
+        assert not led.known("a" * 64)
+        led.commit_run("r2", "2026-01-01T00:00:00Z", [_entry("c" * 64)], None, None)
+        assert [r["source_sha256"] for r in led.entries()] == ["c" * 64]
