@@ -24,6 +24,9 @@ the test split, which the benchmark reads, is never used):
 * a three-letter acronym form that reads as a syllable (``SAR``, ``ANG``,
   ``ING``; not ``PM`` or ``WTO``) right before a word
   the table never saw is read as a name (``Sar Kheng``, ``Ang Vong``);
+* phrases of two to four words written mostly in one form in the train
+  split, where the word model would write them otherwise, take that form
+  (``Merchant Marine``, ``Ministry of Public Works``, ``brought to justice``);
 * words the table never saw are title-cased (in 5,000 cables every common
   word has been seen; what is left is mostly names; ``MC`` + name becomes
   ``McName``);
@@ -45,7 +48,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -117,11 +120,13 @@ class CaseModel:
     [counts], "L": {left key: [counts]}, "R": {right word: [counts]}}``.
     ``start``: ``{left key or class: [sentence starts, uses]}`` counted over
     words whose usual form is lower case.
+    ``phrases``: ``{lower-case phrase: form}`` (:func:`build_phrases`).
     """
 
     forms: dict[str, str]
     ambig: dict[str, dict]
     start: dict[str, list[int]]
+    phrases: dict[str, str] = field(default_factory=dict)
 
     def starts_sentence(self, left: str) -> bool:
         """Whether the word after left key ``left`` is capitalised as a
@@ -164,7 +169,12 @@ def case_model() -> CaseModel:
     doc = json.loads(text)
     forms = {w: w for w in doc["lower"]}
     forms.update(doc["forms"])
-    return CaseModel(forms=forms, ambig=doc["ambig"], start={k: list(v) for k, v in doc["start"].items()})
+    return CaseModel(
+        forms=forms,
+        ambig=doc["ambig"],
+        start={k: list(v) for k, v in doc["start"].items()},
+        phrases=doc.get("phrases", {}),
+    )
 
 
 def case_table() -> dict[str, str]:
@@ -212,6 +222,7 @@ def _unseen(word: str) -> str:
     return low[:1].upper() + low[1:]
 
 
+_MAX_PHRASE = 4
 _MINOR = frozenset("a an and at by de del des di du for in la le of on or the to und van von with".split())
 
 
@@ -274,6 +285,7 @@ def restore_case(text: str) -> str:
     toks = list(_TOKEN.finditer(text))
     cores = [_core(t.group()) for t in toks]
     shorts, long_words = _defined_here(toks, cores) if "(" in text else (set(), set())
+    fixed = _phrase_forms(model, toks, cores) if model.phrases else {}
     for i, tok in enumerate(toks):
         t = tok.group()
         core = cores[i]
@@ -288,7 +300,7 @@ def restore_case(text: str) -> str:
         start = i in long_words or model.starts_sentence(left)
         cstart = tok.start() + t.index(core)
         low = core.lower()
-        form = model.form(low, left, right)
+        form = fixed.get(i) or model.form(low, left, right)
         if form is not None and _SYLLABLE.match(form) and _name_follows(model, cores, i):
             form = form[:1] + form[1:].lower()  # "SAR KHENG": a name, not the acronym SAR
         if form is not None and len(form) == len(core) and form.upper() == core.upper():
@@ -310,6 +322,79 @@ def restore_case(text: str) -> str:
         if len(new) == len(core) and new.upper() == core.upper():
             out[cstart : cstart + len(core)] = new
     return "".join(out)
+
+
+def _phrase_forms(model: CaseModel, toks: Sequence[re.Match[str]], cores: Sequence[str]) -> dict[int, str]:
+    """``{token index: form}`` for the tokens of a phrase of the table
+    (longest match first, left to right)."""
+    fixed: dict[int, str] = {}
+    i, n = 0, len(toks)
+    while i < n:
+        for size in range(_MAX_PHRASE, 1, -1):
+            if i + size > n:
+                continue
+            if any(_core(toks[j].group()) != toks[j].group().lstrip(_OPENERS) for j in range(i, i + size - 1)):
+                continue  # punctuation inside: not one phrase
+            form = model.phrases.get(" ".join(c.lower() for c in cores[i : i + size]))
+            if form:
+                for j, f in enumerate(form.split(" ")):
+                    fixed[i + j] = f
+                i += size - 1
+                break
+        i += 1
+    return fixed
+
+
+def _phrase_keys(toks: Sequence[str], cores: Sequence[str], i: int):
+    for size in range(2, _MAX_PHRASE + 1):
+        if i + size > len(toks):
+            return
+        if any(cores[j] != toks[j].lstrip(_OPENERS) or not cores[j] for j in range(i, i + size - 1)):
+            return
+        if not cores[i + size - 1] or any(any(c.isdigit() for c in cores[j]) for j in range(i, i + size)):
+            return
+        yield size
+
+
+def build_phrases(paras: Sequence[str], forms: dict[str, str], min_count: int = 3) -> dict[str, str]:
+    """Phrases of 2-4 words written mostly in one form that the word model
+    would not give (``Merchant Marine``, ``Ministry of Public Works``):
+    ``{lower-case phrase: form}``, seen >= ``min_count`` times in that form
+    and in more than half of the phrase's mid-sentence uses."""
+    cand: dict[str, Counter] = defaultdict(Counter)
+    for text in paras:
+        toks = _TOKEN.findall(text)
+        cores = [_core(t) for t in toks]
+        for i in range(1, len(toks)):
+            prev = toks[i - 1]
+            if _ENDS.search(prev.rstrip(_CLOSERS)) or not any(c.isalnum() for c in prev):
+                continue
+            for size in _phrase_keys(toks, cores, i):
+                ws = cores[i : i + size]
+                if ws[0].lower() in _MINOR or ws[-1].lower() in _MINOR:
+                    continue
+                if all(forms.get(w.lower()) == w for w in ws):
+                    continue  # the word model already writes it so
+                cand[" ".join(w.lower() for w in ws)][" ".join(ws)] += 1
+    cand = {k: c for k, c in cand.items() if c.most_common(1)[0][1] >= min_count}
+    totals: Counter = Counter()
+    for text in paras:
+        toks = _TOKEN.findall(text)
+        cores = [_core(t) for t in toks]
+        for i in range(1, len(toks)):
+            prev = toks[i - 1]
+            if _ENDS.search(prev.rstrip(_CLOSERS)) or not any(c.isalnum() for c in prev):
+                continue
+            for size in _phrase_keys(toks, cores, i):
+                key = " ".join(c.lower() for c in cores[i : i + size])
+                if key in cand:
+                    totals[key] += 1
+    out = {}
+    for key, c in cand.items():
+        form, n = c.most_common(1)[0]
+        if n > 0.5 * totals[key]:
+            out[key] = form
+    return dict(sorted(out.items()))
 
 
 def _clearly_lower(counts: Counter) -> bool:
@@ -389,6 +474,7 @@ def build_model(paragraphs: Iterable[str], min_count: int = 2) -> dict:
         if not k.startswith("class:") and v[1] >= 3:
             if CaseModel({}, {}, {**classes, k: v}).starts_sentence(k) != probe.starts_sentence(k):
                 start_kept[k] = v
+    phrases = build_phrases(paras, forms)
     return {
         "about": "Truecaser learned from the mixed-case paragraphs of the cablegate corpus "
         "train split only (pipeline.nlp.casing). Built by `python -m pipeline.nlp.casing build`.",
@@ -396,6 +482,7 @@ def build_model(paragraphs: Iterable[str], min_count: int = 2) -> dict:
         "forms": {k: v for k, v in sorted(forms.items()) if v != k},
         "ambig": dict(sorted(ambig.items())),
         "start": dict(sorted(start_kept.items())),
+        "phrases": phrases,
     }
 
 

@@ -57,3 +57,26 @@ def test_shipped_model_is_loaded_and_learned_that_us_does_not_end_a_sentence():
     assert not model.starts_sentence("u.s.")
     assert model.starts_sentence("cambodia.")
     assert model.starts_sentence("<s>")
+
+
+def test_build_phrases_keeps_names_the_word_model_would_miss():
+    from pipeline.nlp.casing import build_phrases
+
+    paras = ["A local merchant sold the goods to a merchant ship."] * 4 + [
+        "He said the Merchant Marine would inspect the port.",
+        "Officials of the Merchant Marine agreed.",
+        "Later the Merchant Marine left.",
+    ]
+    # the word model: every word in lower case
+    forms = {w.strip(".").lower(): w.strip(".").lower() for p in paras for w in p.split()}
+    phrases = build_phrases(paras, forms)
+    assert phrases["merchant marine"] == "Merchant Marine"
+    assert "merchant ship" not in phrases  # the word model already writes it so
+
+
+def test_shipped_phrases_are_applied():
+    model = case_model()
+    assert model.phrases, "the shipped table carries phrases"
+    key, form = next((k, v) for k, v in model.phrases.items() if len(k.split()) == 2 and k.replace(" ", "").isalpha())
+    r = restore_case(f"WE SAW THAT {key.upper()} MET THEM ON MONDAY IN TOWN.")
+    assert form in r
