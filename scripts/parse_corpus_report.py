@@ -16,6 +16,8 @@ comes from the text alone) and prints:
   whose text carries a DTG at all;
 * % classification level == metadata level; % with >= 1 paragraph;
   % of paragraphs with a marking;
+* (the metadata agreement with explained and unexplained disagreements is
+  ``cables corpus-report``'s, :mod:`pipeline.cables.agreement`);
 * agreement with ``labelled/paragraphs.jsonl`` (by cable_id + para): share of
   labelled paragraphs found, exact text match (whitespace-normalised), text
   similarity >= 0.9, sensitivity match.  The labels were cut from reflowed
@@ -40,14 +42,12 @@ from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from pipeline.cables.agreement import META_LEVEL  # noqa: E402
 from pipeline.cables.errors import CableError  # noqa: E402
 from pipeline.cables.glued import glued_pieces  # noqa: E402
 from pipeline.cables.parse import parse_cable  # noqa: E402
 from pipeline.cables.read import read_cable_bytes  # noqa: E402
 
-META_LEVEL = {"UNCLASSIFIED": "U", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "SBU",
-              "CONFIDENTIAL": "C", "CONFIDENTIAL//NOFORN": "C", "SECRET": "S",
-              "SECRET//NOFORN": "S", "TOP SECRET": "TS"}
 
 
 def norm(s: str) -> str:
