@@ -328,14 +328,18 @@ def _phrase_forms(model: CaseModel, toks: Sequence[re.Match[str]], cores: Sequen
     """``{token index: form}`` for the tokens of a phrase of the table
     (longest match first, left to right)."""
     fixed: dict[int, str] = {}
+    lows = [c.lower() for c in cores]
+    # a token with punctuation after its word ends any phrase it is in
+    open_ = [bool(c) and toks[j].group().lstrip(_OPENERS) == c for j, c in enumerate(cores)]
     i, n = 0, len(toks)
     while i < n:
-        for size in range(_MAX_PHRASE, 1, -1):
-            if i + size > n:
+        if not open_[i]:
+            i += 1
+            continue
+        for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+            if not all(open_[i : i + size - 1]):
                 continue
-            if any(_core(toks[j].group()) != toks[j].group().lstrip(_OPENERS) for j in range(i, i + size - 1)):
-                continue  # punctuation inside: not one phrase
-            form = model.phrases.get(" ".join(c.lower() for c in cores[i : i + size]))
+            form = model.phrases.get(" ".join(lows[i : i + size]))
             if form:
                 for j, f in enumerate(form.split(" ")):
                     fixed[i + j] = f
