@@ -34,7 +34,7 @@ def test_bench_prints_table_and_json_keys():
         assert isinstance(summary[key], (int, float)), key
     assert summary["paragraphs_per_s"] > 0 and summary["encoder_torch_paragraphs_per_s"] > 0
     assert summary["ratio"] == pytest.approx(summary["paragraphs_per_s"] / summary["encoder_torch_paragraphs_per_s"],
-                                             rel=0.02)
+                                             rel=0.05, abs=0.01)
     assert 0 <= summary["overhead_share"] <= 1
     assert 100 < summary["peak_rss_mb"] < 3072
     assert summary["cables"] == 3 and summary["paragraphs"] > 3

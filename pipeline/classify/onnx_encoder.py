@@ -183,6 +183,9 @@ class OnnxEncoder(Encoder):
         if num_threads:
             opts.intra_op_num_threads = int(num_threads)
         opts.inter_op_num_threads = 1
+        # Batches change shape all the time (dynamic padding); the default
+        # arena keeps the largest buffers of every shape it has seen.
+        opts.enable_cpu_mem_arena = False
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(self.onnx_path), opts, providers=["CPUExecutionProvider"])
         log.info("loaded encoder %s (int8) with %s threads", self.onnx_path, num_threads)
