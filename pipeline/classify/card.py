@@ -24,11 +24,16 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
     task, enc = meta["task"], meta["encoder"]
     data = metrics["data"]
     spec = meta.get("spec")
-    if spec:
+    if meta.get("format") == "finetuned-minilm-1":
+        head = (f"all-MiniLM-L6-v2 fine-tuned (lower {meta['frozen_layers']} of 6 layers and the embeddings frozen, "
+                f"top layers trained) with a linear output per task ({', '.join(meta['tasks'])}) on each chunk's "
+                "mean-pooled last layer; a paragraph's logit is the maximum over its chunks")
+    elif spec and meta.get("format") != "finetuned-minilm-1":
         blocks = ["hashed word 1-2 grams (tf-idf)"] + [
             d for k, d in (("embedding", "the shared MiniLM paragraph vector"), ("cues", "LABELING.md cue flags"),
                            ("context", "cable context (classification line, caveats, TAGS, E.O. reasons, position, zone), also crossed with the cable level"),
-                           ("neighbours", "words of the neighbouring paragraphs")) if spec.get(k)]
+                           ("neighbours", "words of the neighbouring paragraphs"),
+                           ("marks", "markings of the other paragraphs of the cable (previous, next, all; never the paragraph's own), also crossed with the cable level")) if spec.get(k)]
         unit = "each sentence scored, the paragraph takes the highest" if spec["unit"] == "sentence" else "one row per paragraph"
         head = f"logistic regression over {'; '.join(blocks)}; {unit}; weights float16"
     else:
@@ -52,8 +57,9 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         "",
         f"- Trained: {metrics['trained_at']} ({metrics['train_seconds']:.0f} s on 2 shared CPU cores, embeddings read from the on-disk cache where present)",
         f"- Base encoder: {enc['name']} (package {enc.get('package')} {enc['version']}, "
-        f"weights sha256 {enc.get('weights_sha256', '?')[:16]}...), frozen; mean pooling, L2-normalised, "
-        f"paragraphs over 254 word pieces split into chunks whose vectors are averaged",
+        f"weights sha256 {enc.get('weights_sha256', '?')[:16]}...)"
+        + ("; chunks of 254 word pieces, max over chunks" if meta.get("format") == "finetuned-minilm-1" else
+           ", frozen; mean pooling, L2-normalised, paragraphs over 254 word pieces split into chunks whose vectors are averaged"),
         f"- Model: {head}; {out_line}",
         sel_line,
         "- Files: head.safetensors (weights), meta.json, metrics.json (these numbers), plots or curve points",
@@ -80,7 +86,14 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         table(metrics["results"]),
     ]
     for name, extra in metrics.get("extra_evals", {}).items():
-        lines += ["", f"### {name}", "", extra.get("note", ""), "", table(extra["results"])]
+        lines += ["", f"### {name}", "", extra.get("note", "")]
+        if extra.get("results"):
+            lines += ["", table(extra["results"])]
+        bins = (extra.get("calibration") or {}).get("bins")
+        if bins:
+            lines += ["", "Reliability bins (is a probability of p right a fraction p of the time?):", "",
+                      "| P from | to | paragraphs | mean P | observed frequency |", "|---|---|---|---|---|"]
+            lines += [f"| {b['lo']:.1f} | {b['hi']:.1f} | {b['n']} | {b['mean_p']:.3f} | {b['frac_true']:.3f} |" for b in bins]
     promo = metrics.get("promotion")
     if promo:
         lines += ["", "## Promotion", "", f"{promo}"]

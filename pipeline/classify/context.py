@@ -3,8 +3,9 @@
 :class:`ParagraphContext` is a small typed record built from a parsed cable
 (:func:`contexts_for`): the cable's classification line (level and caveats),
 TAGS, the E.O. reasons of the ``Classified By`` line, the paragraph's place in
-the cable (index, count, SUMMARY/COMMENT zone, heading) and the text of the
-neighbouring paragraphs.  It never holds the paragraph's own marking.
+the cable (index, count, SUMMARY/COMMENT zone, heading), the text of the
+neighbouring paragraphs and the markings of the other paragraphs.  It never
+holds the paragraph's own marking.
 
 The cable's level matters most: a paragraph's level is never above its
 cable's (``corpora/LABELING.md``), so the sensitivity model reads the level
@@ -44,6 +45,25 @@ class ParagraphContext:
     heading: str | None = None
     prev_text: str = ""
     next_text: str = ""
+    #: Markings (normalised levels) of the *other* paragraphs of the cable:
+    #: the previous and next paragraph's, and all others' (never this one's).
+    prev_level: str | None = None
+    next_level: str | None = None
+    other_levels: tuple[str, ...] = ()
+
+    def marking_tokens(self) -> list[str]:
+        """The other paragraphs' markings as tokens (``PM_C``, ``NM_S``, ``OM_SBU``,
+        ``OMAX_S``, ``OMIN_U``, ``ONONE``); only heads whose spec asks for
+        ``marks`` read them."""
+        order = ("U", "SBU", "C", "S", "TS")
+        lv = [x for x in self.other_levels if x in order]
+        toks = [f"PM_{self.prev_level or 'NONE'}", f"NM_{self.next_level or 'NONE'}"]
+        if not lv:
+            return toks + ["ONONE"]
+        toks += [f"OM_{x}" for x in sorted(set(lv))]
+        toks += [f"OMAX_{max(lv, key=order.index)}", f"OMIN_{min(lv, key=order.index)}"]
+        top = max(set(lv), key=lv.count)
+        return toks + [f"OMODE_{top}", f"OALL_{len(set(lv)) == 1}"]
 
     def tokens(self, text_len: int) -> list[str]:
         """Categorical features as tokens (``LV_C``, ``TAG_PREL``, ``POS_0`` ...)."""
@@ -76,6 +96,7 @@ def contexts_for(cable: Cable) -> list[ParagraphContext]:
     texts = [strip_leading_marking(p.text or "")[:NEIGHBOUR_CHARS] for p in cable.paragraphs]
     n = len(texts)
     reasons = tuple(h.classified_by.reasons) if h.classified_by else ()
+    levels = [p.sensitivity for p in cable.paragraphs]
     return [
         ParagraphContext(
             cable_level=h.classification.level,
@@ -88,6 +109,9 @@ def contexts_for(cable: Cable) -> list[ParagraphContext]:
             heading=p.heading,
             prev_text=texts[i - 1] if i > 0 else "",
             next_text=texts[i + 1] if i + 1 < n else "",
+            prev_level=levels[i - 1] if i > 0 else None,
+            next_level=levels[i + 1] if i + 1 < n else None,
+            other_levels=tuple(x for j, x in enumerate(levels) if j != i and x),
         )
         for i, p in enumerate(cable.paragraphs)
     ]

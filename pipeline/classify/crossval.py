@@ -81,7 +81,17 @@ def run(paths: list[Path], k: int, epochs: int, frozen: int, out_dir: Path, syst
     if "finetuned" in systems:
         base = ChunkPoolClassifier(frozen_layers=frozen)
         t0 = time.time()
-        states = base.lower_states(texts)
+        cache = out_dir / f"lower_states_L{frozen}.pkl"
+        if cache.is_file():  # the frozen half never changes: computed once per layer count
+            import pickle
+
+            states = pickle.loads(cache.read_bytes())
+        else:
+            import pickle
+
+            states = base.lower_states(texts)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(pickle.dumps(states))
         timing["lower_states_s"] = round(time.time() - t0, 1)
         log.info("lower states of %d paragraphs in %.0f s", len(texts), time.time() - t0)
     if "hybrid" in systems:

@@ -1,9 +1,10 @@
 """Evaluation beyond P/R/F1: confusion matrix, calibration, precision-recall
 curve, the classified-vs-not operating point, and per-cable sensitivity.
 
-Plots are PNG files drawn with matplotlib when it is installed; when it is
-not, :func:`save_plots` writes the curve points as JSON and says so in the
-returned notes (matplotlib is not a dependency of the project).
+Plots are PNG files drawn with matplotlib (pinned in ``pyproject.toml``);
+the curve points and the matrix are also written as JSON beside them, so a
+model folder can be compared without an image viewer.  Should matplotlib be
+missing, only the JSON is written and the returned notes say so.
 """
 
 from __future__ import annotations
@@ -74,15 +75,15 @@ def save_plots(folder: Path, name: str, curves: dict[str, Any], conf: dict[str, 
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}_pr_curve.json").write_text(json.dumps(curves) + "\n", encoding="utf-8")
+    if conf:
+        (folder / f"{name}_confusion.json").write_text(json.dumps(conf) + "\n", encoding="utf-8")
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        (folder / f"{name}_pr_curve.json").write_text(json.dumps(curves) + "\n", encoding="utf-8")
-        if conf:
-            (folder / f"{name}_confusion.json").write_text(json.dumps(conf) + "\n", encoding="utf-8")
         return [f"matplotlib is not installed: no PNG; curve points in {name}_pr_curve.json"
                 + (f", confusion matrix in {name}_confusion.json" if conf else "")]
     fig, ax = plt.subplots(figsize=(5, 4))
@@ -105,4 +106,28 @@ def save_plots(folder: Path, name: str, curves: dict[str, Any], conf: dict[str, 
         fig.savefig(folder / f"{name}_confusion.png", dpi=100, bbox_inches="tight")
         plt.close(fig)
         files.append(f"{name}_confusion.png")
-    return [f"plots: {', '.join(files)}"]
+    return [f"plots: {', '.join(files)} (points also in {name}_pr_curve.json" + (f", {name}_confusion.json)" if conf else ")")]
+
+
+def save_reliability(folder: Path, name: str, calib: dict[str, Any]) -> list[str]:
+    """Reliability diagram (mean predicted P vs observed frequency per bin) as
+    ``<name>_reliability.png``; returns notes (empty without matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    bins = calib.get("bins") or []
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
+    ax.plot([b["mean_p"] for b in bins], [b["frac_true"] for b in bins], marker="o")
+    for b in bins:
+        ax.annotate(str(b["n"]), (b["mean_p"], b["frac_true"]), fontsize=7, textcoords="offset points", xytext=(3, -8))
+    ax.set_xlabel("mean predicted probability"), ax.set_ylabel("observed frequency")
+    ax.set_title(f"{name}: reliability (ECE {calib.get('ece')}, Brier {calib.get('brier')})", fontsize=9)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    fig.savefig(Path(folder) / f"{name}_reliability.png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return [f"plots: {name}_reliability.png"]

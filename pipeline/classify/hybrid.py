@@ -112,9 +112,11 @@ class FeatureSpec:
     cues: bool = True
     context: bool = False
     neighbours: bool = False
+    #: the other paragraphs' markings (:meth:`.context.ParagraphContext.marking_tokens`)
+    marks: bool = False
 
     def name(self) -> str:
-        parts = ["words"] + [b for b in ("embedding", "cues", "context", "neighbours") if getattr(self, b)]
+        parts = ["words"] + [b for b in ("embedding", "cues", "context", "neighbours", "marks") if getattr(self, b)]
         return f"{self.unit}:" + "+".join(parts)
 
 
@@ -153,13 +155,19 @@ def build_features(
     if spec.cues:
         cues = np.stack([cue_rule(unit_texts, "commitment"), cue_rule(unit_texts, "doubt")], 1).astype(np.float64)
         blocks.append(sp.csr_matrix(cues))
-    if spec.context or spec.neighbours:
+    if spec.context or spec.neighbours or spec.marks:
         ctx = [contexts[i] if contexts is not None and contexts[i] is not None else ParagraphContext() for i in owner]
     if spec.context:
         toks = [c.tokens(len(texts[i])) for c, i in zip(ctx, owner)]
         hc = _hc()
         blocks.append(hc.transform([" ".join(t) for t in toks]).astype(np.float64))
         blocks.append(hc.transform([" ".join(f"{t[0]}x{x}" for x in t[1:]) for t in toks]).astype(np.float64))
+    if spec.marks:
+        # own block, crossed with the cable level, so heads without it see no change
+        mt = [[f"LV_{c.cable_level or 'NONE'}"] + c.marking_tokens() for c in ctx]
+        hc = _hc()
+        blocks.append(hc.transform([" ".join(f"MK_{x}" for x in t[1:]) for t in mt]).astype(np.float64))
+        blocks.append(hc.transform([" ".join(f"MK_{t[0]}x{x}" for x in t[1:]) for t in mt]).astype(np.float64))
     if spec.neighbours:
         if idf_nb is None:
             raise ValueError("neighbour idf missing")

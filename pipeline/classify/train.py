@@ -52,7 +52,7 @@ from .embedcache import cached_embed
 from .encoder import Encoder, get_encoder
 from .fit import TIE
 from .hybrid import FeatureSpec, HybridHead, fit_hybrid
-from .evaluate import at_threshold, calibration, confusion, operating_point, pr_points, save_plots
+from .evaluate import at_threshold, calibration, confusion, operating_point, pr_points, save_plots, save_reliability
 from .metrics import report, table
 from .registry import TASKS, ModelNotFound, default_version, publish, resolve_models_dir
 
@@ -98,6 +98,8 @@ def _limits(task: str) -> list[str]:
     return common + [
         "A paragraph's marking reflects the author's judgement and the cable's overall level as much as its words; "
         "text alone cannot recover it reliably, SBU versus U in particular.",
+        "From v3 the head reads the markings of the cable's other paragraphs: on a cable whose paragraphs carry no "
+        "markings it falls back to words and header context and scores lower (see the v2 card for that regime).",
         "Trained on a class-balanced sample, so the head's priors are uniform: on the natural mix (mostly C) it "
         "predicts the rarer levels more often than they occur.",
         "Labels come from the project's parser: marking-parse errors become label noise.",
@@ -109,9 +111,12 @@ BINARY_CANDIDATES: tuple[FeatureSpec, ...] = (
     FeatureSpec(unit="paragraph", embedding=True, cues=True),
     FeatureSpec(unit="sentence", embedding=True, cues=True),
 )
-#: Features of the sensitivity head: words, cable context, neighbours (no embedding:
-#: the words and context carry it, and 40k training paragraphs need no encoder pass).
-SENS_SPEC = FeatureSpec(unit="paragraph", embedding=False, cues=False, context=True, neighbours=True)
+#: Features of the sensitivity head: words, cable context, neighbours, and the markings
+#: of the cable's other paragraphs (never the paragraph's own; the issue allows
+#: neighbouring paragraphs as context, and a paragraph's level follows its
+#: neighbours' far more than its words).  No embedding: the words and context
+#: carry it, and 40k training paragraphs need no encoder pass.
+SENS_SPEC = FeatureSpec(unit="paragraph", embedding=False, cues=False, context=True, neighbours=True, marks=True)
 BINARY_C = 4.0
 SENS_C = 1.0
 
@@ -255,7 +260,8 @@ def train_task(
                 f"(seed {seed}, the same sample as v1); the whole pool is scored below.",
                 "TS and unmarked paragraphs, and paragraphs under 20 characters, are skipped.",
                 "Context (cable classification line, caveats, TAGS, E.O. reasons, position, zone, heading) comes from "
-                "the cable's header; the paragraph's own marking is never an input.",
+                "the cable's header; the markings of the cable's other paragraphs (previous, next, all) are inputs; "
+                "the paragraph's own marking is never an input.",
             ],
         }
     _check_disjoint(train, evalset)
@@ -265,6 +271,7 @@ def train_task(
     base_train = train if task in ("commitment", "doubt") else balanced_sample(train, sens_cap, seed)
     results = {"ours": report(y_ev, pred, labels), **_baselines(task, base_train, evalset, labels, seed, prior)}
     plots: dict[str, Any] = {}
+    reliability: dict[str, Any] = {}
     notes: list[str] = []
     if task in ("commitment", "doubt"):
         yb = np.array([bool(v) for v in y_ev])
@@ -277,6 +284,7 @@ def train_task(
                     | ({"cue rule": report([y_ev[i] for i in idx], cue_rule([evalset[i].text for i in idx], task), labels)}),
                 }
         calib = calibration(yb, proba)
+        reliability["dev"] = calib
         plots["dev"] = ({"True": pr_points(yb, proba)}, confusion(y_ev, list(pred), labels))
         extra_evals["calibration"] = {"note": f"P(True) on dev: expected calibration error {calib['ece']}, Brier {calib['brier']}.",
                                       "calibration": calib, "results": {}}
@@ -325,6 +333,7 @@ def train_task(
             "note": f"{len(cab)} test cables: highest predicted paragraph level against the cable's classification line.",
             "results": {"ours": report([a for a, _ in cab], [b for _, b in cab], labels)}}
         calib = calibration(np.array([v == p_ for v, p_ in zip(y_full, full_pred)]), full_proba.max(1))
+        reliability["test"] = calib
         extra_evals["calibration"] = {"note": f"Top-level probability on the test pool: expected calibration error "
                                               f"{calib['ece']}, Brier {calib['brier']}.", "calibration": calib, "results": {}}
         plots["test"] = ({lab: pr_points(np.array([v == lab for v in y_full]), full_proba[:, j]) for j, lab in enumerate(labels)},
@@ -360,6 +369,8 @@ def train_task(
     with tempfile.TemporaryDirectory() as tmpdir:
         for name, (curves, conf) in plots.items():
             notes += save_plots(Path(tmpdir), name, curves, conf)
+        for name, calib in reliability.items():
+            notes += save_reliability(Path(tmpdir), name, calib)
         metrics["plots"] = notes
         files = {p.name: p.read_bytes() for p in Path(tmpdir).iterdir()}
     card = card_mod.render(head.meta(), metrics)

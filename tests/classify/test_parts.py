@@ -169,3 +169,29 @@ def test_multiclass_hybrid_round_trip_keeps_weights(tmp_path):
     back = HybridHead.load(tmp_path)
     np.testing.assert_array_equal(head.coef, back.coef)
     np.testing.assert_allclose(head.predict_proba(None, texts, ctx), back.predict_proba(None, texts, ctx), atol=1e-9)
+
+
+def test_context_holds_other_markings_never_its_own():
+    from pipeline.cables.parse import parse_file
+    from pipeline.classify.context import ParagraphContext, contexts_for
+    from pipeline.classify.hybrid import FeatureSpec, build_features, fit_idf
+
+    cable = parse_file(registry.REPO_ROOT / "corpora" / "drops" / "sample" / "07PHNOMPENH1308.txt")
+    ctxs = contexts_for(cable)
+    levels = [p.sensitivity for p in cable.paragraphs]
+    assert any(levels)
+    for i, c in enumerate(ctxs):
+        others = [x for j, x in enumerate(levels) if j != i and x]
+        assert sorted(c.other_levels) == sorted(others)  # this paragraph's own level left out
+        assert c.prev_level == (levels[i - 1] if i else None)
+    # a head without ``marks`` reads exactly the same features with or without the markings
+    texts = [p.text for p in cable.paragraphs]
+    bare = [ParagraphContext(**{k: v for k, v in c.__dict__.items() if k not in ("prev_level", "next_level", "other_levels")})
+            for c in ctxs]
+    idf = fit_idf(texts)
+    spec = FeatureSpec(unit="paragraph", embedding=False, cues=False, context=True, neighbours=True)
+    a, _ = build_features(spec, texts, None, ctxs, idf, idf)
+    b, _ = build_features(spec, texts, None, bare, idf, idf)
+    assert (a != b).nnz == 0
+    with_marks, _ = build_features(FeatureSpec(**{**spec.__dict__, "marks": True}), texts, None, ctxs, idf, idf)
+    assert with_marks.shape[1] > a.shape[1]
