@@ -295,7 +295,8 @@ class HybridHead:
             raise HeadFileError(f"{folder}: not a {FORMAT} head with these hash sizes")
         spec = FeatureSpec(**meta["spec"])
         n_out = 1 if meta["kind"] == "binary" else len(meta["labels"])
-        width = TEXT_DIM + EMB_DIM * spec.embedding + 2 * spec.cues + 2 * CTX_DIM * spec.context + TEXT_DIM * spec.neighbours
+        width = (TEXT_DIM + EMB_DIM * spec.embedding + 2 * spec.cues + 2 * CTX_DIM * spec.context
+                 + TEXT_DIM * spec.neighbours + 2 * CTX_DIM * spec.marks)
         coef = arr["coef"].astype(np.float32)
         if coef.shape != (n_out, width):
             raise HeadFileError(f"{folder}: coef shape {coef.shape} != {(n_out, width)}")
