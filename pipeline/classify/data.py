@@ -16,6 +16,7 @@ Two sources:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -68,6 +69,28 @@ def load_splits(path: Path = DEFAULT_SPLITS) -> dict[str, set[str]]:
             if both:
                 raise ValueError(f"{path}: {len(both)} cable ids in both {a} and {b}, e.g. {sorted(both)[0]}")
     return splits
+
+
+def place_new_cables(splits: dict[str, set[str]], cable_ids, dev_share: float = 0.1) -> dict[str, int]:
+    """Put cables that ``splits`` does not list into ``train`` or ``dev``, in place.
+
+    Users label paragraphs of their own drops, whose cables are in no split
+    file; without this their labels would be ignored.  Each such cable goes
+    to ``dev`` when the first 8 hex digits of the sha256 of its id, as a
+    fraction of 16**8, fall below ``dev_share`` (about 10% of cables), else
+    to ``train``: stable across runs and machines, one cable never on both
+    sides, and never into ``test``.  Returns ``{"train": n, "dev": m}``, the
+    counts of cables placed.
+    """
+    known = set().union(*splits.values()) if splits else set()
+    placed = {"train": 0, "dev": 0}
+    for cid in sorted(set(cable_ids) - known):
+        if cid is None:
+            continue
+        side = "dev" if int(hashlib.sha256(cid.encode("utf-8")).hexdigest()[:8], 16) < dev_share * 16**8 else "train"
+        splits.setdefault(side, set()).add(cid)
+        placed[side] += 1
+    return placed
 
 
 def load_labelled(paths: list[Path]):

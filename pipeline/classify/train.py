@@ -46,6 +46,7 @@ from .data import (
     labelled_examples,
     load_labels_with_corrections,
     load_splits,
+    place_new_cables,
     random_sample,
 )
 from .embedcache import cached_embed
@@ -231,6 +232,7 @@ def train_task(
     if task in ("commitment", "doubt"):
         paths = [Path(p) for p in (labels_paths or [DEFAULT_LABELS])]
         ds, load_stats = load_labels_with_corrections(paths)
+        load_stats["new_cables_placed"] = place_new_cables(splits, ds["cable_id"])
         train = labelled_examples(ds, task, splits["train"])
         evalset = labelled_examples(ds, task, splits["dev"])
         labels: list[Any] = [False, True]

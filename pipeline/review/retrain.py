@@ -17,8 +17,9 @@ Training rows: every row of the base labelled files, with the reviewed
 labels written over the rows of the same (cable, paragraph number), plus one
 row per reviewed paragraph not in them (:mod:`.reviewed`). The training code
 splits them by cable with ``corpora/splits.json``, so reviewed paragraphs of
-``train`` cables are trained on, those of ``dev`` cables are evaluated on,
-and cables in no split are not used.
+``train`` cables are trained on, those of ``dev`` cables are evaluated on;
+cables in no split (a user's own drop) go to train or dev by a stable hash
+of their id (:func:`pipeline.classify.data.place_new_cables`), never test.
 """
 
 from __future__ import annotations
@@ -105,17 +106,19 @@ def training_rows(base_files: list[Path], reviewed: list[dict[str, Any]]) -> tup
 
 
 def _by_split(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """How many reviewed rows fall in each split of ``corpora/splits.json``
-    (``none``: a cable in no split, which training does not use)."""
-    from pipeline.classify.data import DEFAULT_SPLITS, load_splits
+    """How many reviewed rows fall in each split: ``corpora/splits.json``, and
+    cables it does not list placed as training will place them
+    (:func:`pipeline.classify.data.place_new_cables`: train or dev, never test)."""
+    from pipeline.classify.data import DEFAULT_SPLITS, load_splits, place_new_cables
 
     try:
         splits = load_splits(DEFAULT_SPLITS)
     except (OSError, ValueError):
         return {}
-    out = {name: 0 for name in (*splits, "none")}
+    place_new_cables(splits, [r["cable_id"] for r in rows])
+    out = {name: 0 for name in splits}
     for r in rows:
-        out[next((n for n, ids in splits.items() if r["cable_id"] in ids), "none")] += 1
+        out[next(n for n, ids in splits.items() if r["cable_id"] in ids)] += 1
     return out
 
 

@@ -195,3 +195,19 @@ def test_context_holds_other_markings_never_its_own():
     assert (a != b).nnz == 0
     with_marks, _ = build_features(FeatureSpec(**{**spec.__dict__, "marks": True}), texts, None, ctxs, idf, idf)
     assert with_marks.shape[1] > a.shape[1]
+
+
+def test_cables_outside_the_split_file_go_to_train_or_dev_stably():
+    from pipeline.classify.data import DEFAULT_SPLITS, load_splits, place_new_cables
+
+    splits = load_splits(DEFAULT_SPLITS)
+    test_before = set(splits["test"])
+    listed = next(iter(splits["test"]))
+    new = [f"26MYPOST{n}" for n in range(400)]
+    placed = place_new_cables(splits, new + [listed])
+    assert placed["train"] + placed["dev"] == 400  # the listed test cable is left where it is
+    assert 15 <= placed["dev"] <= 70  # about 10%
+    assert splits["test"] == test_before
+    again = load_splits(DEFAULT_SPLITS)
+    place_new_cables(again, list(reversed(new)))
+    assert again["dev"] == splits["dev"] and again["train"] == splits["train"]
