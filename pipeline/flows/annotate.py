@@ -85,8 +85,9 @@ def ner_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[list
     cables = parsed[0]
     years = [(c.header.cable_id or "")[:2] or None for c in cables for _ in c.paragraphs]
     groups = [k for k, c in enumerate(cables) for _ in c.paragraphs]
+    refs = [stages.ref_letters(c) for c in cables for _ in c.paragraphs]
     with stages.BUSY.interval("ner"):
-        return loaded.run_ner(stages.paragraph_texts(cables), years, groups)
+        return loaded.run_ner(stages.paragraph_texts(cables), years, groups, refs)
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

@@ -187,3 +187,10 @@ def assemble(
         acronyms = cable_acronyms([restore_case(p.text[:ner_cap]) for p in cable.paragraphs])
         records.append(CableRecord(cable.header.cable_id, cable.header, paras, provenance, warnings, acronyms))
     return records
+
+
+def ref_letters(cable: Cable) -> dict[str, str]:
+    """The cable's REF list as ``{letter: canonical reference id}`` for the
+    items that are cables (an unlettered item under ``""``), which NER uses to
+    resolve ``ref A`` / ``reftel`` (:func:`pipeline.nlp.entities.extract_entities`)."""
+    return {(r.letter or "").upper(): r.cable_id for r in cable.header.references if r.cable_id}

@@ -80,3 +80,13 @@ def test_phnompenh_record(flow_run):
 def test_no_partial_files_left(flow_run):
     _, out, _ = flow_run
     assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+def test_ref_letters_resolve_to_the_cables_ref_list(flow_run):
+    # 07PHNOMPENH1308 para 7: "As described in ref A" -> REF A is PHNOM PENH 1307;
+    # para 9: "(ref B)" -> REF B is an e-mail, so no reference id is invented.
+    _, out, _ = flow_run
+    rec = next(json.loads(x) for x in out.read_text("utf-8").splitlines() if "07PHNOMPENH1308" in x[:40])
+    refs = {(e["text"].lower(), e["kb_id"]) for p in rec["paragraphs"] for e in p["entities"] if e["label"] == "CABLE_REF"}
+    assert ("ref a", "07PHNOMPENH1307") in refs
+    assert all(kb is None for text, kb in refs if text == "ref b")

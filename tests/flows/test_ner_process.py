@@ -1,0 +1,43 @@
+"""The NER worker process dies with the annotate run that spawned it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from pipeline.config import REPO_ROOT
+
+CHILD = """
+import sys, time
+sys.path.insert(0, %r)
+from pipeline.flows import models
+pool = models.ner_pool()
+pid = pool.submit(__import__("os").getpid).result()
+print(pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except OSError:
+        return False
+
+
+def test_ner_worker_dies_when_its_parent_is_killed():
+    parent = subprocess.Popen([sys.executable, "-c", CHILD % str(REPO_ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())
+        assert worker != parent.pid and _alive(worker)
+        os.kill(parent.pid, signal.SIGKILL)  # no atexit, no pool shutdown
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(worker), "NER worker outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
