@@ -11,6 +11,7 @@ from pipeline.cables.ids import ref_cable_id
 from pipeline.config import load_config
 from pipeline.nlp.acronyms import cable_acronyms
 from pipeline.nlp.casing import restore_case as _restore_case
+from pipeline.nlp.tags import tag_meaning
 from pipeline.records import Entity
 
 # Never entities: redaction strings of the Cablegate release (any case:
@@ -171,15 +172,18 @@ def extract_entities(
             if ent.label_ == "CABLE_REF" and text[end - 1] == "." and _REF_LETTER.match(text[start : end - 1]):
                 end -= 1  # "ref B." at a sentence end: the letter, not the stop
             orig = text[start:end]
-            kb_id = title = None
-            if ent.label_ == "CABLE_REF":
+            kb_id = title = expansion = None
+            if ent.label_ == "TAG":
+                expansion = tag_meaning(orig)
+            elif ent.label_ == "CABLE_REF":
                 kb_id = ref_cable_id(orig, years[i] if years else None)
                 if kb_id is None and references is not None:
                     kb_id = _ref_letter_id(orig, references[i])
             elif ent.label_ == "PERSON":
                 span = _title_before(seen[i], start)
                 title = text[span[0] : span[1]] if span else None
-            out[i].append(Entity(text=orig, label=ent.label_, start=start, end=end, kb_id=kb_id, title=title))
+            out[i].append(Entity(text=orig, label=ent.label_, start=start, end=end, kb_id=kb_id, title=title,
+                                 expansion=expansion))
     _resolve_acronyms(texts, seen, out, cables)
     return out
 

@@ -161,3 +161,13 @@ def test_titles_in_an_all_caps_cable(nlp, phnompenh_path):
     titled = {(e.text, e.title) for p in ents for e in p if e.label == "PERSON"}
     assert ("ANG VONG VATHANA", "MINISTER OF JUSTICE") in titled
     assert ("SAR KHENG", "MINISTER OF INTERIOR") in titled
+
+
+def test_tag_entities_carry_their_meaning_where_known(nlp):
+    # 07PHNOMPENH1308's TAGS line: PGOV PHUM PREL KWMN CB; CB (a country code) has no subject meaning.
+    text = "TAGS: PGOV PHUM PREL KWMN CB"
+    tags = {e.text: e.expansion for e in extract_entities(nlp, [text])[0] if e.label == "TAG"}
+    assert tags["PGOV"] == "Internal governmental affairs"
+    assert tags["PHUM"] == "Human rights"
+    assert tags["KWMN"] == "Women's issues"
+    assert tags.get("CB") is None
