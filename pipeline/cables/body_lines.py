@@ -20,7 +20,7 @@ from pipeline.cables.glued import glued_pieces
 
 PAGE_BREAK = re.compile(r"^[ \t]*[A-Z][A-Z .]*[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}[ \t]*$")
 DROP_LINE = re.compile(
-    r"^[ \t]*(?:SIPDIS|NNNN|BT|>|"
+    r"^[ \t]*(?:(?i:SIPDIS)|NNNN|BT|>|"
     r"PAGE[ ]+\d+[ ]+.*\d{6}Z.*|"
     r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|C O N F I D E N T I A L|S E C R E T)(?:[ ]+PTQ\d+)?|"
     r"=+[ ]*CABLE ENDS[ ]*=+|-+[ ]*header ends[ ]*-+|\d{4}[A-Z]+\d+ - [A-Z /]+|"

@@ -51,8 +51,9 @@ PAGE_BREAK_CI = re.compile(
     r"[ ]+(?i:of)[ ]+\d{3}(?=\s|$)")
 #: SIPDIS inserted into a sentence (after "Secretary" in the original line),
 #: but not where a cable asks for the caption (``Please include SIPDIS in all
-#: replies``, 08STATE18255; ``use the caption SIPDIS``, 10STATE16219).
-SIPDIS_IN = re.compile(r"(?<![\w\"'])(?<!caption )(?<!include )SIPDIS(?![\w\"'])")
+#: replies``, 08STATE18255; ``use the caption SIPDIS``, 10STATE16219).  In
+#: any case: lower-cased copies print it ``Sipdis`` (07KUWAIT808).
+SIPDIS_IN = re.compile(r"(?<![\w\"'])(?<!caption )(?<!include )SIPDIS(?![\w\"'])", re.I)
 #: A header repeated inside a reflowed body (the top of each section of old
 #: cables, 02ROME1196; the whole header again, 08BERLIN1108): a class line
 #: with station and serial, or an E.O. line, up to the end of the TAGS list.

@@ -183,6 +183,13 @@ ROWS = [
      "paragraphs[0].text", "Secretary Paulson will play important roles in the SED."),  # 07BEIJING1840
     (body("1. (U) Please use the caption SIPDIS in all replies.\n"), "paragraphs[0].text",
      "Please use the caption SIPDIS in all replies."),                                  # 10STATE16219
+    # a lower-cased copy prints the caption "Sipdis" on its own line (07KUWAIT808) or glued
+    (body("1. (S/NF) Summary: On April 23-24, Treasury Assistant\nSecretary for Terrorist Financing and Financial Crimes\n"
+          "\nSipdis\nPatrick O'Brien met with senior GOK officials.\n"), "paragraphs[0].text",
+     "Summary: On April 23-24, Treasury Assistant Secretary for Terrorist Financing and Financial Crimes "
+     "Patrick O'Brien met with senior GOK officials."),
+    (body("1. (C) Secretary Paulson will play important Sipdis roles in the SED.\n"),
+     "paragraphs[0].text", "Secretary Paulson will play important roles in the SED."),
     (body("1. (C) One. End Summary.\n\n------- Tunnel Openings -------\n\n2. (C) Two.\n"),
      "paragraphs[1].heading", "Tunnel Openings"),
     (body("1. (C) One.\n\nComment -------\n\n2. (C) Two.\n"), "paragraphs[1].heading", "Comment"),  # 08RIODEJANEIRO91
