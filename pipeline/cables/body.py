@@ -148,10 +148,9 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
         # paragraph of its own with its marking: the marking is the unit of
         # classification, as the sub-numbered "3.A." of LABELING.md.  Lettered
         # ones are numbered under the parent ("3.A"); the others have no number.
-        if m is None:
-            add_range(lo, hi, m, None)
-            return
-        gd = m.groupdict()
+        # Unnumbered blocks are cut the same way ("Dear Madam Secretary,\n(SBU)
+        # I have just returned ...\n(C) First and foremost", 10BERLIN138).
+        gd = m.groupdict() if m is not None else {}
         parent = gd.get("n1") or gd.get("n2")
         cuts = [(lo, m, None)]
         for k, sm in sub_starts(lines, lo + 1, hi):
@@ -211,17 +210,34 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
 
 
 def _drop_stray_numbers(paras: list[Paragraph]) -> list[Paragraph]:
-    """Paragraphs with neither text nor marking go.  The HTML pages turned a
+    """A number and marking printed twice make one paragraph.  Paragraphs
+    with neither text nor marking go.  The HTML pages turned a
     number that ended a wrapped line into a pilcrow paragraph: "Please see
     paragraph\n\n¶3." (09CAIRO2084), "confirmed by MFA diplomatic note on
     February\n¶4." (08TASHKENT153); when the paragraph before ends mid-sentence
-    the number goes back to its end ("... paragraph 3.")."""
+    the number goes back to its end ("... paragraph 3."), also after "para."
+    whose dot was the number's (08ANKARA1417)."""
     out: list[Paragraph] = []
-    for p in paras:
+    for k, p in enumerate(paras):
+        q = paras[k + 1] if k + 1 < len(paras) else None
+        preview = p.text.endswith("...") and len(p.text) > 12  # "Summary: ... its covera..." (08KYIV1627)
+        if q is not None and p.marking and q.marking == p.marking and (q.start - p.start <= 80 or preview) \
+                and (not p.text or (p.number == q.number and q.text.startswith(p.text.rstrip(". ")))):
+            # a number and marking printed twice, the second copy glued after
+            # the first: "¶1. (C)  1. (C) The next" (07SANJOSE361), "¶10. (C) 8.
+            # (C) As noted" (09BRASILIA1142), "¶1. (C) Summary. 1. (C) Summary.
+            # The political" (08ROME1406), a preview cut short over the whole
+            # header again and the paragraph (08KYIV1627): one paragraph, the
+            # first number
+            q.start, q.number, q.heading = p.start, p.number, p.heading or q.heading
+            continue
         if p.text or p.marking:
             out.append(p)
             continue
         if p.number and out and out[-1].text and not re.search(r"[.!?:;\"')\]]$", out[-1].text):
             out[-1].text = f"{out[-1].text} {p.number}."
+        elif p.number and out and re.search(r"\bpara(?:graph)?s?\.$", out[-1].text):
+            # "Please see para.\n\n¶3." (08ANKARA1417): the dot was the number's
+            out[-1].text = f"{out[-1].text[:-1]} {p.number}."
     return out
 

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from pipeline.cables.body_lines import Line
 
 
+#: A numbered line; ``Q`` before a number and marking is a pilcrow some
+#: damaged copies print so (``Q7. (C) Petroleum``, 09ABUJA2170).
 PARA_START = re.compile(
-    r"^(?P<lead>[ \t]*)(?P<num>¶[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
+    r"^(?P<lead>[ \t]*)(?P<num>(?:¶|Q(?=\d{1,2}\.[ ]?\([A-Z]))[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
     r"(?P<n2>\d{1,3}(?:[A-Z](?=\.)|(?:\.[A-Za-z0-9]{1,2})*))[ ]*[.)])(?=[ \t(]|$)[ \t]*")
 LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.),])(?=[ \t(])[ \t]*")
 MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)[ \t]*")
@@ -62,7 +64,10 @@ def sub_starts(lines: list[Line], lo: int, hi: int) -> list[tuple[int, re.Match]
     only where the range has no ``(A)``/``(B)`` enumerators (a list
     ``(A) ... (B) ... (C) ...`` is no marking)."""
     out: list[tuple[int, re.Match]] = []
-    enumerated = any(re.match(r"[ \t]*\([AB]\)", lines[k].raw) for k in range(lo, hi) if lines[k].kind == "text")
+    # from the line before ``lo``: the opening line of the block ("(B) SAO
+    # PAULO 498;\n(C) SAO PAULO 465;", 06SAOPAULO543)
+    enumerated = any(re.match(r"[ \t]*\([AB]\)", lines[k].raw) for k in range(max(lo - 1, 0), hi)
+                     if lines[k].kind == "text")
     for k in range(max(lo, 1), hi):
         ln = lines[k]
         m = SUB_START.match(ln.raw) if ln.kind == "text" else None
@@ -76,17 +81,39 @@ def sub_starts(lines: list[Line], lo: int, hi: int) -> list[tuple[int, re.Match]
             continue  # a bare marking opens a sentence (or stands alone over its block: 08STATE135048)
         prev = lines[k - 1]
         # a lettered or bulleted line with a marking starts a portion whatever
-        # ends the line before ("¶1. Key Points\n-- (SBU) U.S.-Egypt", 09CAIRO549)
-        if m.group("letter") or m.group("bullet") or prev.kind in ("blank", "drop", "heading", "dashes") \
+        # ends the line before ("¶1. Key Points\n-- (SBU) U.S.-Egypt", 09CAIRO549);
+        # so does a marking of more than one letter over a capital, which no
+        # wrapped sentence has ("¶7. (U) Saudi Arabia background\n(S/NF) While
+        # the Kingdom", 09STATE131801; "SUMMARY\n(S//REL) The Community", 09STATE83026)
+        long_mark = len(mk.group("m").strip()) > 1 and re.match(r"[\"A-Z]", rest)
+        if m.group("letter") or m.group("bullet") or long_mark or prev.kind in ("blank", "drop", "heading", "dashes") \
                 or (prev.kind == "text" and _ENDS_SENTENCE.search(prev.raw)):
             out.append((k, m))
     return out
 
 
+def _bare_stray(lines: list[Line], i: int, m: re.Match) -> bool:
+    """``¶3.`` alone on its line right over a marked numbered line: the HTML
+    pages turned a number that ended a wrapped line ("Please see para\n¶3.")
+    into a pilcrow (08ANKARA1417: "¶3. \n2.(S) SUMMARY:"), so it is no step of
+    the numbering."""
+    if lines[i].raw[m.end():].strip() or i + 1 >= len(lines) or lines[i + 1].kind != "text":
+        return False
+    nxt = PARA_START.match(lines[i + 1].raw)
+    return bool(nxt and nxt.group("n1") is None and valid_marking(lines[i + 1].raw[nxt.end():]))
+
+
 def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
-    """Numbered paragraph starts, sequence-checked."""
+    """Numbered paragraph starts, sequence-checked.
+
+    A marked plain number after a break that does not fit the sequence opens
+    a second one (``2.(C)`` after ``6.(C)``: a second cable copied into the
+    record, 08MOSCOW1519; ``2.(SBU)`` after a ``1) 2) 3)`` list inside
+    paragraph 1, 05SAOPAULO1321, whose unmarked ``N)`` items are then no
+    paragraphs); the numbers after it may follow either sequence."""
     starts: list[tuple[int, re.Match]] = []
     last = 0
+    alt: int | None = None  # the second sequence, after a marked restart
     for i, ln in enumerate(lines):
         if ln.kind != "text":
             continue
@@ -102,28 +129,48 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
         after_break = prev_kind in ("blank", "drop", "heading", "dashes")
         mk = MARKING.match(ln.raw[m.end():])
         marked = valid_marking(ln.raw[m.end():]) is not None
-        if not after_break and mk and parse_marking(mk.group("m"))[0] and top == last + 1:
+        if not after_break and mk and parse_marking(mk.group("m"))[0] and top in (last + 1, (alt or -9) + 1):
             # "1.(C) We demarched" right under the Classified By line, "6.(U)
             # Ambassador Blake has cleared" under the last sentence (HTML
             # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
             after_break = True
-        if "." in num or num[-1].isalpha():  # sub-number 3.A, 18A: must belong to the current paragraph
-            # ... or, with its marking, open a numbering that starts there ("the
-            # first paragraph beginning at 18A", 05SANJOSE488)
-            ok = after_break and (top in (last, last + 1) or (top > last and mk is not None
-                                                               and parse_marking(mk.group("m"))[0] is not None))
-        elif pilcrow:
-            ok = top <= last + (9 if marked else 5) or not starts
-        else:
+        plain = not pilcrow and "." not in num and not num[-1].isalpha()
+
+        def fits(prev: int) -> bool:
+            if "." in num or num[-1].isalpha():  # sub-number 3.A, 18A: must belong to the current paragraph
+                # ... or, with its marking, open a numbering that starts there ("the
+                # first paragraph beginning at 18A", 05SANJOSE488)
+                return after_break and (top in (prev, prev + 1) or (top > prev and mk is not None
+                                                                    and parse_marking(mk.group("m"))[0] is not None))
+            if pilcrow:
+                return top <= prev + (9 if marked else 5) or not starts
             # a number with its marking after a break may skip a few more
             # (paragraphs cut out of the copy: "4. (C)" then "8. (C)", 06BUENOSAIRES118)
-            ok = after_break and (last < top <= last + (9 if marked else 3) or (not starts and top <= 3))
+            return after_break and (prev < top <= prev + (9 if marked else 3) or (not starts and top <= 3))
+
+        ok = fits(last)
+        if not ok and alt is not None and plain and fits(alt):
+            starts.append((i, m))
+            alt = top
+            continue
+        if not ok and plain and marked and after_break and m.group("num").rstrip().endswith(".") and top <= last:
+            # unmarked "1) 2) 3)" items taken as paragraphs go back into theirs
+            while starts and starts[-1][1].group("num").rstrip().endswith(")") \
+                    and not valid_marking(lines[starts[-1][0]].raw[starts[-1][1].end():]):
+                starts.pop()
+            last = max((int(re.match(r"\d+", s.group("n1") or s.group("n2")).group(0)) for _, s in starts), default=0)
+            ok = fits(last)
+            if not ok:
+                starts.append((i, m))
+                alt = top
+                continue
         if ok:
             starts.append((i, m))
             # a number below the last does not set the sequence back: "¶0."
             # whose "1" went onto the heading line above ("PKO/HAITI ---------
             # 1", 04BRASILIA1291), "¶2." for "¶12." (06BRASILIA478)
-            last = max(last, top)
+            if not (pilcrow and _bare_stray(lines, i, m)):
+                last = max(last, top)
     return starts
 
 

@@ -69,8 +69,9 @@ CLASSIFIED_IN = re.compile(
     r"(?:(?<=\s)|^)(?i:classified[ ]+by)[ ]*:.{0,200}?(?:\b1\.[45][ ]*(?:(?:[ ,&/]|and|or)*\(?[a-hA-H]\)?(?![A-Za-z]))*"
     r"(?:\.{1,3})?|$)")
 #: A run of dashes as cables print rules: ``-----``, also wrapped at 45
-#: columns (``--------------------------------------------- --``).
-RULE = r"-{5,}(?:[ ]-{1,4}(?![\w]))*"
+#: columns (``--------------------------------------------- --``, or ``-----``
+#: after the space: 08STOCKHOLM792).
+RULE = r"-{5,}(?:[ ]-+(?![\w]))*"
 RULE_RE = re.compile(RULE)
 #: A whole line that is a dashed heading.
 HEADING_LINE = re.compile(
@@ -78,20 +79,23 @@ HEADING_LINE = re.compile(
 #: Where a sentence ends (not after ``U.S.`` initials or ``No.``).
 SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!?]|[:;]|\.[\"')\]]|[!?][\"')\]])"
                       r"[ ]+(?=\S)")
-#: A paragraph start inside a line: number, optional dot, marking, capital.
+#: A paragraph start inside a line: number, optional dot, marking, capital;
+#: ``Q`` stands for the pilcrow in some damaged copies (``... are of Q4. (S)
+#: LTG Austin``, 09BAGHDAD2569 family).
 PARA_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*)?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]{0,2}"
+    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*|Q(?=\d{1,2}\.[ ]?\())?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]{0,2}"
     r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
     r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
 #: A marked portion glued after a sentence (or a colon) in a reflowed
 #: paragraph: a bare marking (``... AK party). (C) To declare``, 03ANKARA3694),
 #: a lettered sub-paragraph (``... reasons: A. (C) Today``), a bullet
-#: (``... following: -- (C) The GOI``, 03KATHMANDU280), a numbered item
+#: (``... following: -- (C) The GOI``, 03KATHMANDU280; also after a title in
+#: capitals: ``1.KEY POINTS -- (C) Following``, 09CAIRO1997), a numbered item
 #: (``... monthly basis. 2) (S) DOES THE``, 09ABUDHABI874).  The break goes
 #: before the lead; :func:`pipeline.cables.body_starts.sub_starts` makes it a
 #: paragraph.
 SUB_IN = re.compile(
-    r"(?<=[.!?:;\"')\]])[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?|\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
+    r"(?:(?<=[.!?:;\"')\]])|(?<=[A-Z]{3})(?=[ ]+--[ ]?\())[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?|\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
     r"[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
 #: A marking of more than one letter (``(SBU)``, ``(S/REL USA, SAU)``,
 #: ``(U//FOUO)``) cannot be a word in parentheses, so it opens a portion

@@ -48,6 +48,9 @@ RAW_MARKING = re.compile(
 #: A raw marking that opens the ``Classified By`` line (``(U) Classified by
 #: Ambassador W.R. Pearson``, 02ANKARA8852): header matter, no paragraph.
 _CLASSIFIED_BY_AFTER = re.compile(r"[ \t]*classified[ ]+by\b", re.I)
+#: The ruler under the WikiLeaks header box (09LIMA1053); the body parser
+#: drops what is above it (:mod:`pipeline.cables.body`).
+_HEADER_ENDS = re.compile(r"^[ \t]*-+[ ]*header ends[ ]*-+[ \t]*$", re.M)
 #: Left-overs that must not stay in paragraph text.  ``header_line`` wants
 #: the colon of a header's E.O. line: "designated under E.O. 13224" is text
 #: (05MUMBAI1682); ``sipdis`` spares "Please include SIPDIS in all replies"
@@ -113,13 +116,17 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
     c["empty_paragraphs"] += sum(1 for p in paras if not p.text.strip())
     starts = [(p.start, p.end, p.marking) for p in paras]
     headings = " | ".join(p.heading for p in paras if p.heading)
+    # the WikiLeaks header box above a "header ends" ruler is header matter,
+    # with its one-line preview of paragraph 1 ("¶1.  (U) Visit..", 06LIMA2017)
+    box = [r.end() for r in _HEADER_ENDS.finditer(text, body_start)]
+    header_end = max([body_start] + box)
     for m in RAW_MARKING.finditer(text):
         if parse_marking(m.group("m"))[0] is None:
             continue
         # not paragraph markings, counted apart: the header's (REF items "(C)
         # BEIJING 18406", reason letters "(c)", "(U) Classified by"), and a
         # marked heading's ("(C) GOAL ACCOMPLISHMENT" over a dash rule, 05SANJOSE2882)
-        if m.start() < body_start or _CLASSIFIED_BY_AFTER.match(text, m.end()):
+        if m.start() < header_end or _CLASSIFIED_BY_AFTER.match(text, m.end()):
             c["raw_markings_header"] += 1
             continue
         line = text[m.start("m") - 1:text.find("\n", m.end()) % (len(text) + 1)].strip()

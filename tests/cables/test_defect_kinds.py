@@ -172,6 +172,71 @@ ROWS = [
     # a marked number right under the Classified By line, no blank (09CAIRO321)
     (cable(cby="Classified By: ECPO Mincouns William R. Stewart for reason 1.4 (b).",
            body="1.(C) We demarched MFA.\n2.(C) Second.\n"), "len(paragraphs)", 2),
+    # an unmarked "1) 2) 3)" list inside paragraph 1, then "2.(SBU)" (05SAOPAULO1321)
+    (body("\u00b61. (U) The Sao Paulo applicants generally fall into three categories:\n\n"
+          "1) young, educated Brazilians (the good),\n\n2) relatives and friends (the bad), and\n\n"
+          "3) unqualified intending immigrants (the ugly).\n\n"
+          "2.(SBU) From January to November 28, 2005, Sao Paulo interviewed 1,515 H2B cases.\n\n"
+          "\u00b63. (U) Sao Paulo sees a large number of mostly young Brazilians.\n"),
+     "[p.marking for p in paragraphs]", ["U", "SBU", "U"]),
+    (body("\u00b61. (U) Three categories:\n\n1) young (the good),\n\n2) relatives (the bad), and\n\n"
+          "3) unqualified (the ugly).\n\n2.(SBU) From January.\n\n\u00b63. (U) Sao Paulo.\n"),
+     "paragraphs[0].text", "Three categories: 1) young (the good), 2) relatives (the bad), and 3) unqualified (the ugly)."),
+    # a second cable copied into the record numbers from 2 again (08MOSCOW1519)
+    (body("5.(C) McCormack said the bigger picture remained unchanged.\n\n6.(C) Update: McCormack called late.\n\n"
+          "------------------- BP/AAR Negotiations -------------------\n\n"
+          "2.(C) Summers, a UK citizen (please protect), said.\n\n3.(C) Summers said a longer-term resolution.\n\n"
+          "4. Summers said the second issue.\n"),
+     "[p.number for p in paragraphs]", ["5", "6", "2", "3", "4"]),
+    # a line-end number the HTML page made a pilcrow over the next marked paragraph (08ANKARA1417)
+    (body("1.(U) This is an action request. Please see para.\n\n\u00b63. \n2.(S) SUMMARY: On August 8, Econoffs met.\n\n"
+          "3.(S) ACTION REQUEST: The GOT is investigating.\n"),
+     "[p.number for p in paragraphs]", ["1", "2", "3"]),
+    (body("1.(U) This is an action request. Please see para.\n\n\u00b63. \n2.(S) SUMMARY: On August 8, Econoffs met.\n\n"
+          "3.(S) ACTION REQUEST: The GOT is investigating.\n"),
+     "paragraphs[0].text", "This is an action request. Please see para 3."),
+    # a marking of several letters at a line start opens a portion after a title line (09STATE131801)
+    (body("\u00b67. (U) Saudi Arabia background\n(S/NF) While the Kingdom of Saudi Arabia (KSA) takes seriously\n"
+          "the threat of terrorism.\n\n\u00b68. (U) Saudi Arabia talking points\n"
+          "(S/REL USA, SAU) We recognize your government's efforts.\n"),
+     "[p.marking for p in paragraphs]", ["U", "S/NF", "U", "S/REL USA, SAU"]),
+    # ... but not a one-letter "(C)" that may be a wrapped enumerator
+    (body("1. (U) The vote turned on three points: (A) timing,\n(B) money and\n(C) Turkish troops.\n"),
+     "len(paragraphs)", 1),
+    # marked blocks in an unnumbered body, no blank lines between (10BERLIN138)
+    (body("Dear Madam Secretary,\n(SBU) I have just returned from a five-day trip to northern\n"
+          "Afghanistan and Kabul.\n(C) First and foremost, I came away deeply impressed with the\n"
+          "dedication of the German soldiers.\n"),
+     "[p.marking for p in paragraphs]", [None, "SBU", "C"]),
+    # a number and marking printed twice (07SANJOSE361, 09BRASILIA1142, 08ROME1406): one paragraph
+    (body("\u00b61. (C)  1. (C) The next anti-CAFTA protest is scheduled for\nMonday, February 26.\n\n"
+          "\u00b62. (U) Both sides are squaring off.\n"),
+     "[p.number for p in paragraphs]", ["1", "2"]),
+    (body("\u00b69. (C) The Brazilian Air Force is compiling statistics.\n\nRecommendation -------------- \n\n"
+          "\u00b610. (C) 8. (C) As noted in ref c, Brazil has maintained adequate safety standards.\n"),
+     "paragraphs[1].text", "As noted in ref c, Brazil has maintained adequate safety standards."),
+    (body("\u00b69. (C) The Brazilian Air Force is compiling statistics.\n\nRecommendation -------------- \n\n"
+          "\u00b610. (C) 8. (C) As noted in ref c, Brazil has maintained adequate safety standards.\n"),
+     "[p.number for p in paragraphs]", ["9", "10"]),
+    (body("\u00b61. (C) Summary. 1. (C) Summary. The political conditions in Italy are dramatically different.\n\n"
+          "\u00b62. (C) Our reenergized cooperation with Berlusconi.\n"),
+     "paragraphs[0].text", "Summary. The political conditions in Italy are dramatically different."),
+    # REF items glued before the body stay one block: "(C)" after "(B)" enumerates (06SAOPAULO543)
+    (body("(B) SAO PAULO 498;\n(C) SAO PAULO 465; (D) BRASILIA 682\n\n1. (U) Federal Deputy Ricardo Izar.\n"),
+     "[p.marking for p in paragraphs]", [None, "U"]),
+    # a 45-column rule wrapped with five dashes after the space (08STOCKHOLM792)
+    (body("1. (C) One. End Summary. Eastern Partnership Held \"Hostage\" to Russia Talks "
+          "--------------------------------------------- ----- 2. (C) On November 21, Poloffs met.\n"),
+     "[p.text for p in paragraphs]",
+     ["One. End Summary.", "On November 21, Poloffs met."]),
+    # "Q" for the pilcrow in damaged copies, on its line or glued (09ABUJA2170, 09BAGHDAD2569 family)
+    (body("1. (C) One.\n\n2. (C) Asked about the Senior Staff Association of\nQ3. (C) Petroleum and Natural Gas.\n"),
+     "[p.marking for p in paragraphs]", ["C", "C", "C"]),
+    (body("1. (C) One.\n\n2. (C) Admiral Mullen and General Odierno are of Q3. (S) LTG Austin said that.\n"),
+     "paragraphs[2].text", "LTG Austin said that."),
+    # a marked bullet after a title in capitals on a reflowed line (09CAIRO1495)
+    (body("1. KEY POINTS -- (C) During a July 28 meeting, leaders spoke. -- (U) On October 2, CIHRS wrote.\n"),
+     "[p.marking for p in paragraphs]", [None, "C", "U"]),
     # --- page breaks, SIPDIS, headings, header lines in the body -------------------
     (body("1. (C) Chinese export control\nBEIJING 00002305  002 OF 003\n\nregulations apply.\n"),
      "paragraphs[0].text", "Chinese export control regulations apply."),               # own line

@@ -149,3 +149,22 @@ def test_raw_markings_count_only_paragraph_markings():
     assert (c["raw_markings_header"], c["raw_markings_enumerator"], c["raw_markings_heading"]) == (2, 1, 1)
     assert c["raw_markings"] == 3 and c["raw_markings_missed"] == 0
     assert c["text_marking"] == 0 and c["paragraphs_marked"] == 4
+
+
+def test_header_box_preview_counts_apart_and_sipdis_in_any_case():
+    """The WikiLeaks header box above ``header ends`` repeats paragraph 1
+    cut short (``¶1.  (U) Visit..``, 06LIMA2017): header matter, no miss.
+    A ``Sipdis`` line of a lower-cased copy (07KUWAIT808) leaves no SIPDIS
+    in the text, and the report's check would see one in any case."""
+    from pipeline.cables.report import LEFTOVER
+    from test_defect_kinds import cable
+
+    raw = cable(body="\u00b61.  (U) Visit..\nid: 65100\ndate: 5/23/2006 13:25\nrefid: 06LIMA2017\n\n"
+                     "----------------- header ends ----------------\n\n"
+                     "\u00b61.  (U) Visiting PDAS Charles Shapiro and Ambassador Struble\nmet for one hour on May 17."
+                     "\n\nSipdis\n\n\u00b62.  (C) Humala, who assumed a low key and friendly manner.\n")
+    check = check_record({"id": "06MINSK641", "raw": raw})
+    c = check.counts
+    assert c["raw_markings_header"] == 1 and c["raw_markings"] == 2 and c["raw_markings_missed"] == 0
+    assert c["text_sipdis"] == 0 and c["paragraphs"] == 2
+    assert LEFTOVER["sipdis"].search("Financial Crimes Sipdis Patrick O'Brien")
