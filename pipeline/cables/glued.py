@@ -70,8 +70,9 @@ CLASSIFIED_IN = re.compile(
     r"(?:\.{1,3})?|$)")
 #: A run of dashes as cables print rules: ``-----``, also wrapped at 45
 #: columns (``--------------------------------------------- --``, or ``-----``
-#: after the space: 08STOCKHOLM792).
-RULE = r"-{5,}(?:[ ]-+(?![\w]))*"
+#: after the space: 08STOCKHOLM792; a number may be glued to its end:
+#: ``---------------------------------------- ----------11. (SBU)``, 08BUENOSAIRES1706).
+RULE = r"-{5,}(?:[ ]-+(?![A-Za-z_-]))*"
 RULE_RE = re.compile(RULE)
 #: A whole line that is a dashed heading.
 HEADING_LINE = re.compile(
@@ -193,7 +194,8 @@ def _title_before(raw: str, lo: int, hi: int) -> int:
     for m in SENT_END.finditer(seg):
         start = m.end()
     title = seg[start:].strip()
-    if not title or len(title) > 100 or title.endswith((".", "!", "?", ";", ",", ".)", '."')):
+    # a sentence's end, also before doubled quotes ('calls ""tensions.""', 08BUENOSAIRES1706)
+    if not title or len(title) > 100 or title.endswith((";", ",")) or re.search(r"[.!?][\"')\]]*$", title):
         return hi
     return lo + start + (len(seg[start:]) - len(seg[start:].lstrip()))
 
@@ -241,14 +243,16 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in LONG_MARK_IN.finditer(raw)
-             if not re.search(r"(?:^|[ ])(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
+             # not after a number of its own, also one glued to a rule ("-----11.", 08BUENOSAIRES1706)
+             if not re.search(r"(?:^|[ ]|(?<=-)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
                               raw[:m.start()])]
     # "(A) wait. (B) act. (C) both." enumerates: its "(C)" is no marking
     # (and "1.A. (S) Sub." is a paragraph's own label and marking)
     cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)
              if not re.fullmatch(r"[ \t]*(?:¶[ ]*)?[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,2})*[.)]?", raw[:m.start()])
              # not right after a lead ("A.", "2.", "18A.", "1)", "--") of its own
-             and not re.search(r"(?:^|[ ])(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$", raw[:m.start()])
+             and not re.search(r"(?:^|[ ]|(?<=-)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$",
+                               raw[:m.start()])
              and (m.group("lead") or m.group("m") not in ("C", "S") or not re.search(r"\([AB]\)", raw[:m.start()]))]
     cuts.sort(key=lambda c: (c[0], -c[1]))
     if not cuts and "-----" not in raw:

@@ -237,6 +237,15 @@ ROWS = [
     # a marked bullet after a title in capitals on a reflowed line (09CAIRO1495)
     (body("1. KEY POINTS -- (C) During a July 28 meeting, leaders spoke. -- (U) On October 2, CIHRS wrote.\n"),
      "[p.marking for p in paragraphs]", [None, "C", "U"]),
+    # a heading between wrapped rules, the number glued to the second rule (08BUENOSAIRES1706)
+    (body('1. (SBU) The paper calls ""tensions."" --------------------------------------------- ---------- '
+          "Comment: Taking the High Road --------------------------------------------- ----------2. (SBU) "
+          "There was no shortage.\n"),
+     "[p.number for p in paragraphs]", ["1", "2"]),
+    (body('1. (SBU) The paper calls ""tensions."" --------------------------------------------- ---------- '
+          "Comment: Taking the High Road --------------------------------------------- ----------2. (SBU) "
+          "There was no shortage.\n"),
+     "paragraphs[1].heading", "Comment: Taking the High Road"),
     # --- page breaks, SIPDIS, headings, header lines in the body -------------------
     (body("1. (C) Chinese export control\nBEIJING 00002305  002 OF 003\n\nregulations apply.\n"),
      "paragraphs[0].text", "Chinese export control regulations apply."),               # own line
