@@ -114,6 +114,7 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
     starts: list[tuple[int, re.Match]] = []
     last = 0
     alt: int | None = None  # the second sequence, after a marked restart
+    stray_at = -2  # line of the last stray pilcrow number
     for i, ln in enumerate(lines):
         if ln.kind != "text":
             continue
@@ -126,7 +127,8 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
         top = int(re.match(r"\d+", num).group(0))
         prev_kind = lines[i - 1].kind if i else "blank"
         pilcrow = m.group("n1") is not None
-        after_break = prev_kind in ("blank", "drop", "heading", "dashes")
+        # under a stray "¶4." the line counts as after a break (08CAIRO2246)
+        after_break = prev_kind in ("blank", "drop", "heading", "dashes") or i - 1 == stray_at
         mk = MARKING.match(ln.raw[m.end():])
         marked = valid_marking(ln.raw[m.end():]) is not None
         if not after_break and mk and parse_marking(mk.group("m"))[0] and top in (last + 1, (alt or -9) + 1):
@@ -169,7 +171,9 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             # a number below the last does not set the sequence back: "¶0."
             # whose "1" went onto the heading line above ("PKO/HAITI ---------
             # 1", 04BRASILIA1291), "¶2." for "¶12." (06BRASILIA478)
-            if not (pilcrow and _bare_stray(lines, i, m)):
+            if pilcrow and _bare_stray(lines, i, m):
+                stray_at = i
+            else:
                 last = max(last, top)
     return starts
 

@@ -246,6 +246,10 @@ ROWS = [
           "Comment: Taking the High Road --------------------------------------------- ----------2. (SBU) "
           "There was no shortage.\n"),
      "paragraphs[1].heading", "Comment: Taking the High Road"),
+    # a stray "¶4." opens the body, the marked paragraph under it counts (08CAIRO2246)
+    (body("\u00b64. \n2.(SBU) SUMMARY: Despite repeated approaches over several months.\n\n"
+          "3.(SBU) Embassy Cairo delivered Ref A request.\n"),
+     "[p.marking for p in paragraphs]", ["SBU", "SBU"]),
     # --- page breaks, SIPDIS, headings, header lines in the body -------------------
     (body("1. (C) Chinese export control\nBEIJING 00002305  002 OF 003\n\nregulations apply.\n"),
      "paragraphs[0].text", "Chinese export control regulations apply."),               # own line
