@@ -244,14 +244,14 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in LONG_MARK_IN.finditer(raw)
              # not after a number of its own, also one glued to a rule ("-----11.", 08BUENOSAIRES1706)
-             if not re.search(r"(?:^|[ ]|(?<=-)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
+             if not re.search(r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
                               raw[:m.start()])]
     # "(A) wait. (B) act. (C) both." enumerates: its "(C)" is no marking
     # (and "1.A. (S) Sub." is a paragraph's own label and marking)
     cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)
              if not re.fullmatch(r"[ \t]*(?:¶[ ]*)?[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,2})*[.)]?", raw[:m.start()])
              # not right after a lead ("A.", "2.", "18A.", "1)", "--") of its own
-             and not re.search(r"(?:^|[ ]|(?<=-)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$",
+             and not re.search(r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$",
                                raw[:m.start()])
              and (m.group("lead") or m.group("m") not in ("C", "S") or not re.search(r"\([AB]\)", raw[:m.start()]))]
     cuts.sort(key=lambda c: (c[0], -c[1]))

@@ -250,6 +250,10 @@ ROWS = [
     (body("\u00b64. \n2.(SBU) SUMMARY: Despite repeated approaches over several months.\n\n"
           "3.(SBU) Embassy Cairo delivered Ref A request.\n"),
      "[p.marking for p in paragraphs]", ["SBU", "SBU"]),
+    # ... but a number after one dash is no paragraph's: its marked portion stays apart (07BUENOSAIRES1673)
+    (body("1. (U) FM fears exports. ---------------------------------------- Candidate for Governor Offers a "
+          "Critique-14.  (U)  Ambassador Wayne met with Senator Jaque.\n"),
+     "[p.marking for p in paragraphs]", ["U", "U"]),
     # --- page breaks, SIPDIS, headings, header lines in the body -------------------
     (body("1. (C) Chinese export control\nBEIJING 00002305  002 OF 003\n\nregulations apply.\n"),
      "paragraphs[0].text", "Chinese export control regulations apply."),               # own line
