@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.memory import tree_rss_mb
+
 log = logging.getLogger(__name__)
 
 #: Keys of the benchmark's last JSON line that issue 8 asks for.
@@ -153,30 +155,6 @@ def union_seconds(intervals: list[tuple[float, float]]) -> float:
     return total
 
 
-def _rss_mb(pid: int) -> float:
-    """``VmRSS`` of one process in MB (Linux /proc); 0 when it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def _descendants(pid: int) -> list[int]:
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            kids = [int(k) for t in Path(f"/proc/{p}/task").iterdir() for k in (t / "children").read_text().split()]
-        except OSError:
-            kids = []
-        out += kids
-        stack += kids
-    return out
-
-
 def run_end_to_end(drop: Path, workdir: Path) -> tuple[float, dict, float, float, float]:
     """Run ``cables annotate drop`` in a subprocess, start-up included.
 
@@ -194,8 +172,8 @@ def run_end_to_end(drop: Path, workdir: Path) -> tuple[float, dict, float, float
 
     def sample() -> None:
         while proc.poll() is None:
-            main = _rss_mb(proc.pid)
-            peaks[0] = max(peaks[0], main + sum(_rss_mb(k) for k in _descendants(proc.pid)))
+            main, children = tree_rss_mb(proc.pid)
+            peaks[0] = max(peaks[0], main + children)
             peaks[1] = max(peaks[1], main)
             time.sleep(RSS_EVERY_S)
 

@@ -16,6 +16,7 @@ import ctypes
 import logging
 import os
 import sys
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +58,38 @@ def release_free_memory() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory (``VmRSS``) of one process in MB, from Linux ``/proc``;
+    0 when the process is gone or ``/proc`` is not there."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """Pids of all descendants of ``pid`` (Linux ``/proc/<pid>/task/*/children``):
+    the ephemeral Prefect server, the NER process, Dask workers."""
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            kids = [int(k) for t in Path(f"/proc/{p}/task").iterdir() for k in (t / "children").read_text().split()]
+        except OSError:
+            kids = []
+        out += kids
+        stack += kids
+    return out
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """``(MB of pid itself, MB of all its descendants)``: kept apart because
+    the descendants include Prefect's API server, whose memory is not the
+    pipeline's."""
+    return rss_mb(pid), sum(rss_mb(k) for k in descendants(pid))

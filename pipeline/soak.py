@@ -22,41 +22,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import REPO_ROOT
-
-
-def _status_rss_mb(pid: int) -> float:
-    """``VmRSS`` of one process in MB (Linux /proc); 0 if it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def _descendants(pid: int) -> list[int]:
-    """All descendants of ``pid`` (the ephemeral Prefect server, Dask workers)."""
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            kids = [int(k) for t in Path(f"/proc/{p}/task").iterdir()
-                    for k in (t / "children").read_text().split()]
-        except OSError:
-            kids = []
-        out += kids
-        stack += kids
-    return out
-
-
-def _rss_mb(pid: int) -> tuple[float, float]:
-    """Resident memory in MB of ``pid`` itself and of all its descendants.
-
-    Kept apart because the descendants include Prefect's ephemeral API server,
-    whose memory is not the pipeline's.
-    """
-    return _status_rss_mb(pid), sum(_status_rss_mb(k) for k in _descendants(pid))
+from pipeline.memory import tree_rss_mb
 
 
 def build_drop(shards: str, n: int, drop: Path) -> int:
@@ -98,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         while proc.poll() is None:
             parts = list(out.glob(".*.part")) if out.exists() else []
             done = sum(1 for _ in open(parts[0], encoding="utf-8")) if parts else 0
-            samples.append((time.perf_counter() - t0, done, *_rss_mb(proc.pid)))
+            samples.append((time.perf_counter() - t0, done, *tree_rss_mb(proc.pid)))
             while marks and done >= marks[0]:  # print as it goes: a long soak shows progress
                 marks.pop(0)
                 print(f"{done:>12}{samples[-1][0]:>10.0f}{samples[-1][2]:>10.0f}{samples[-1][3]:>12.0f}", flush=True)

@@ -42,3 +42,17 @@ def test_arena_cap_is_set_on_import_unless_the_user_chose_one():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
+
+
+def test_tree_rss_counts_a_child_apart():
+    from pipeline.memory import tree_rss_mb
+
+    child = subprocess.Popen([sys.executable, "-c", "b = bytearray(60_000_000); b[::4096] = b'x' * len(b[::4096]); "
+                              "import time; print('ok', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ok"
+        own, children = tree_rss_mb(os.getpid())
+        assert own > 10 and children > 55  # the child's 60 MB, measured as the child's
+    finally:
+        child.kill()
+        child.wait()
