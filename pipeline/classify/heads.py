@@ -62,6 +62,22 @@ class Head(nn.Module):
         return self.net(x)
 
 
+def read_head_files(folder: Path, load_file):
+    """``(meta.json as a dict, the tensors of head.safetensors)`` of a head
+    folder, read with ``load_file`` (safetensors' torch or numpy reader).
+
+    Raises :class:`HeadFileError` naming the folder and the missing or
+    unreadable file.
+    """
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        return meta, load_file(str(folder / HEAD_FILE))
+    except FileNotFoundError as err:
+        raise HeadFileError(f"{folder}: missing {Path(err.filename).name}") from err
+    except (OSError, ValueError) as err:
+        raise HeadFileError(f"{folder}: unreadable head: {err}") from err
+
+
 @dataclass
 class TaskHead:
     """A trained head plus what is needed to use and describe it.
@@ -140,13 +156,7 @@ class TaskHead:
         from safetensors.torch import load_file
 
         folder = Path(folder)
-        try:
-            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            state = load_file(str(folder / HEAD_FILE))
-        except FileNotFoundError as err:
-            raise HeadFileError(f"{folder}: missing {Path(err.filename).name}") from err
-        except (OSError, ValueError) as err:
-            raise HeadFileError(f"{folder}: unreadable head: {err}") from err
+        meta, state = read_head_files(folder, load_file)
         if meta.get("kind") not in KINDS:
             raise HeadFileError(f"{folder}: unknown kind {meta.get('kind')!r}")
         known = {"task", "kind", "labels", "threshold", "input_dim", "n_out", "hidden", "dropout", "encoder"}

@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from .baselines import cue_rule
 from .context import ParagraphContext
-from .heads import HEAD_FILE, META_FILE, HeadFileError
+from .heads import HEAD_FILE, META_FILE, HeadFileError, read_head_files
 
 log = logging.getLogger(__name__)
 
@@ -284,13 +284,7 @@ class HybridHead:
         from safetensors.numpy import load_file
 
         folder = Path(folder)
-        try:
-            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            arr = load_file(str(folder / HEAD_FILE))
-        except FileNotFoundError as err:
-            raise HeadFileError(f"{folder}: missing {Path(err.filename).name}") from err
-        except (OSError, ValueError) as err:
-            raise HeadFileError(f"{folder}: unreadable head: {err}") from err
+        meta, arr = read_head_files(folder, load_file)
         if meta.get("format") != FORMAT or meta.get("text_dim") != TEXT_DIM or meta.get("ctx_dim") != CTX_DIM:
             raise HeadFileError(f"{folder}: not a {FORMAT} head with these hash sizes")
         spec = FeatureSpec(**meta["spec"])
