@@ -85,7 +85,7 @@ def ner_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list[list
     cables = parsed[0]
     years = [(c.header.cable_id or "")[:2] or None for c in cables for _ in c.paragraphs]
     groups = [k for k, c in enumerate(cables) for _ in c.paragraphs]
-    refs = [stages.ref_letters(c) for c in cables for _ in c.paragraphs]
+    refs = [r for c in cables for r in [stages.ref_letters(c)] * len(c.paragraphs)]  # one dict per cable
     with stages.BUSY.interval("ner"):
         return loaded.run_ner(stages.paragraph_texts(cables), years, groups, refs)
 
