@@ -76,12 +76,9 @@ _MIN_SHARE = 0.02
 
 def is_all_caps(text: str) -> bool:
     """True when ``text`` is (nearly) all upper case and long enough to tell."""
-    up = low = 0
-    for ch in text:
-        if ch.isupper():
-            up += 1
-        elif ch.islower():
-            low += 1
+    # map() keeps the per-character loop in C (this runs on every paragraph)
+    up = sum(map(str.isupper, text))
+    low = sum(map(str.islower, text))
     return up + low >= _MIN_LETTERS and up >= CAPS_SHARE * (up + low)
 
 

@@ -26,8 +26,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 #: Token attributes the trie reads; ``TEXT`` is spaCy's alias of ``ORTH``.
@@ -36,9 +38,9 @@ _ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER"}
 
 @dataclass
 class _Node:
-    orth: dict[str, _Node] = field(default_factory=dict)
-    lower: dict[str, _Node] = field(default_factory=dict)
-    regex: dict[tuple[str, str], tuple[re.Pattern[str], _Node]] = field(default_factory=dict)
+    orth: dict[int, _Node] = field(default_factory=dict)
+    lower: dict[int, _Node] = field(default_factory=dict)
+    regex: dict[str, tuple[re.Pattern[str], _Node]] = field(default_factory=dict)
     ends: list[int] = field(default_factory=list)
 
 
@@ -68,13 +70,20 @@ class TokenTrie:
     :meth:`add` returns False for a pattern it cannot express (the caller
     keeps that one in spaCy's ``Matcher``).  Calling the trie on a ``Doc``
     returns every ``(match_id, start, end)`` where a pattern matches, token
-    offsets, like ``Matcher(doc)`` (order aside).  ``REGEX`` values are
-    applied with ``re.search`` to the token text, as spaCy does.
+    offsets, like ``Matcher(doc)`` (order aside).  Values are compared as
+    the vocabulary's string hashes (``ORTH``/``LOWER`` arrays of the doc, no
+    ``Token`` objects made); ``REGEX`` values are applied with ``re.search``
+    to the token text, as spaCy does, and remembered per distinct token text.
     """
 
-    def __init__(self) -> None:
+    #: Remembered regex results are dropped past this many (memory bound on
+    #: a long run; the distinct tokens of 2,000 cables number ~60k).
+    MAX_CACHE = 500_000
+
+    def __init__(self, strings: StringStore) -> None:
+        self.strings = strings
         self.root = _Node()
-        self._regexes: dict[str, re.Pattern[str]] = {}
+        self._hits: dict[tuple[str, int], bool] = {}
 
     def add(self, match_id: int, pattern: list[dict[str, Any]]) -> bool:
         """Add ``pattern`` under ``match_id``; False if it is not expressible."""
@@ -88,10 +97,9 @@ class TokenTrie:
                 for kind, attr, value in alternatives:
                     if kind == "eq":
                         table = node.orth if attr == "ORTH" else node.lower
-                        nxt.append(table.setdefault(value, _Node()))
+                        nxt.append(table.setdefault(self.strings.add(value), _Node()))
                     else:
-                        rx = self._regexes.setdefault(value, re.compile(value))
-                        nxt.append(node.regex.setdefault((attr, value), (rx, _Node()))[1])
+                        nxt.append(node.regex.setdefault(value, (re.compile(value), _Node()))[1])
             nodes = list({id(n): n for n in nxt}.values())
         for node in nodes:
             if match_id not in node.ends:
@@ -99,29 +107,33 @@ class TokenTrie:
         return True
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        texts = [t.text for t in doc]
-        lowers = [t.lower_ for t in doc]
-        n = len(texts)
-        hits: dict[tuple[str, int], bool] = {}
+        if not len(doc):
+            return []
+        orths, lowers = zip(*doc.to_array([ORTH, LOWER]).tolist())
+        n = len(orths)
+        hits = self._hits
+        if len(hits) > self.MAX_CACHE:
+            hits.clear()
         out: list[tuple[int, int, int]] = []
         for i in range(n):
             stack = [(self.root, i)]
             while stack:
                 node, j = stack.pop()
-                out.extend((m, i, j) for m in node.ends)
+                if node.ends:
+                    out.extend((m, i, j) for m in node.ends)
                 if j == n:
                     continue
-                child = node.orth.get(texts[j])
+                child = node.orth.get(orths[j])
                 if child is not None:
                     stack.append((child, j + 1))
                 child = node.lower.get(lowers[j])
                 if child is not None:
                     stack.append((child, j + 1))
-                for (_, value), (rx, child) in node.regex.items():
-                    key = (value, j)
+                for value, (rx, child) in node.regex.items():
+                    key = (value, orths[j])
                     hit = hits.get(key)
                     if hit is None:
-                        hit = hits[key] = rx.search(texts[j]) is not None
+                        hit = hits[key] = rx.search(self.strings[orths[j]]) is not None
                     if hit:
                         stack.append((child, j + 1))
         return out
@@ -135,14 +147,14 @@ class CableRuler(EntityRuler):
     ``patterns`` still list every pattern (serialisation unchanged).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.trie = TokenTrie()
-        super().__init__(*args, **kwargs)
+    def __init__(self, nlp: Language, name: str = "cable_ruler", **kwargs: Any) -> None:
+        self.trie = TokenTrie(nlp.vocab.strings)
+        super().__init__(nlp, name, **kwargs)
 
     def clear(self) -> None:
         """Reset all patterns (spaCy's and the trie's)."""
         super().clear()
-        self.trie = TokenTrie()
+        self.trie = TokenTrie(self.nlp.vocab.strings)
 
     def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
         """Add patterns like ``EntityRuler.add_patterns``; expressible token

@@ -76,7 +76,7 @@ def test_pattern_with_operator_stays_with_spacy_matcher(rulers):
 
 
 def test_trie_refuses_what_it_cannot_express():
-    trie = TokenTrie()
+    trie = TokenTrie(spacy.blank("en").vocab.strings)
     assert not trie.add(1, [{"POS": "NOUN"}])
     assert not trie.add(1, [{"ORTH": "a", "OP": "?"}])
     assert not trie.add(1, [{"LOWER": {"REGEX": "a"}}])
