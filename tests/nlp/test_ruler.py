@@ -82,3 +82,18 @@ def test_trie_refuses_what_it_cannot_express():
     assert not trie.add(1, [{"LOWER": {"REGEX": "a"}}])
     assert not trie.add(1, [])
     assert trie.add(1, [{"TEXT": {"REGEX": "^a$"}}, {"LOWER": {"IN": ["b", "c"]}}])
+
+
+def test_spawned_ner_process_gives_the_same_entities(nlp, phnompenh_path):
+    """``[flow] ner_process``: the spawned worker builds the same pipeline
+    (the cable_entity_ruler factory registers on import there too)."""
+    from pipeline.cables.parse import parse_file
+    from pipeline.flows import models
+    from pipeline.nlp.entities import extract_entities
+
+    texts = [p.text for p in parse_file(phnompenh_path).paragraphs]
+    args = (texts, ["07"] * len(texts), [0] * len(texts), None)
+    remote = models.ner_pool().submit(models._ner_job, *args).result(timeout=300)
+    local = extract_entities(nlp, texts, years=args[1], cables=args[2])
+    assert remote == local and sum(map(len, local)) > 20
+    assert any(e.label == "CABLE_REF" for p in local for e in p)
