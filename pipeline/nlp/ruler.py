@@ -76,9 +76,9 @@ class TokenTrie:
     to the token text, as spaCy does, and remembered per distinct token text.
     """
 
-    #: Remembered regex results are dropped past this many (memory bound on
-    #: a long run; the distinct tokens of 2,000 cables number ~60k).
-    MAX_CACHE = 500_000
+    #: Remembered regex results are dropped past this many (a bound on
+    #: memory over a long run, ~30 MB; one entry per regex and distinct token).
+    MAX_CACHE = 200_000
 
     def __init__(self, strings: StringStore) -> None:
         self.strings = strings
