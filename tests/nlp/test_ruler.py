@@ -97,3 +97,15 @@ def test_spawned_ner_process_gives_the_same_entities(nlp, phnompenh_path):
     local = extract_entities(nlp, texts, years=args[1], cables=args[2])
     assert remote == local and sum(map(len, local)) > 20
     assert any(e.label == "CABLE_REF" for p in local for e in p)
+
+
+def test_regex_cache_bound_keeps_results(rulers, texts):
+    """Clearing the remembered regex results changes no match."""
+    nlp, stock, _ = rulers
+    ruler = nlp.create_pipe("cable_entity_ruler", config=CONFIG)
+    ruler.add_patterns(entity_patterns())
+    ruler.trie.MAX_CACHE = 5
+    for text in texts[:40]:
+        doc = nlp.make_doc(text)
+        assert ruler.match(doc) == stock.match(doc)
+        assert len(ruler.trie._hits) <= 5 + 4 * len(doc)  # 4 distinct regexes in the cable rules
