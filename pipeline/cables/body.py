@@ -52,7 +52,7 @@ from pipeline.cables.body_signer import take_signer
 from pipeline.cables.body_starts import (MARKING, SUB_START, find_starts, letter_starts, sub_starts, text_blocks,
                                          valid_marking)
 from pipeline.cables.body_zones import set_zones
-from pipeline.cables.glued import scrub
+from pipeline.cables.glued import HEADER_IN, scrub
 from pipeline.cables.markings import parse_marking
 from pipeline.records import Paragraph
 
@@ -74,6 +74,11 @@ DUMP_LINE = re.compile(
     r"(?:Embassy|Consulate|Mission|US Mission|USUN|Secretary of State|American Institute|US Office|US Interests)\b[A-Za-z ,.'()-]*|"
     r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|TOP SECRET)(?://[A-Z ]+)?)[ \t]*$")
 HEADER_ENDS = re.compile(r"^[ \t]*-+[ ]*header ends[ ]*-+[ \t]*$")
+#: ``SUMMARY`` printed before the paragraph's marking (San José cables).
+SUMMARY_MARK = re.compile(r"^(?P<w>SUMMARY|Summary)[:.]?[ ]+(?=\()")
+#: A marking that closes a paragraph's text: "... immediately. (C)" over the
+#: next heading (07LONDON4328), "... coordination. (SBU)" (08STATE1265).
+TRAILING_MARK = re.compile(r"[ ]+\((?P<m>[A-Z][A-Za-z/ ,\-]{0,120})\)$")
 INLINE_HEADING = re.compile(r"\s*-{5,}\s*(?P<h>[^-\s](?:(?!--).){1,80}?)\s*-{5,}\s*$")
 
 
@@ -109,11 +114,30 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
             first_text = first.raw.lstrip()
             start = first.start + len(first.raw) - len(first.raw.lstrip())
     marking = None
+    lead_word = ""
+    sw = SUMMARY_MARK.match(first_text)
+    if sw and valid_marking(first_text[sw.end():]):
+        # "¶1. SUMMARY (U) Costa Rica's June 1" (07SANJOSE1173): the marking
+        # after the word is the paragraph's; the word stays in the text
+        lead_word, first_text = sw.group("w") + " ", first_text[sw.end():]
     mm = MARKING.match(first_text)
     if mm and parse_marking(mm.group("m"))[0]:
         marking = mm.group("m").strip()
-        first_text = first_text[mm.end():]
-    text = scrub(join_lines([first_text] + [ln.raw for ln in content[1:]]))
+        # "6. (U). MEDICAL EMERGENCIES" (08BUENOSAIRES62): the dot is the marking's
+        first_text = lead_word + re.sub(r"^\.(?=[ \t])[ \t]*", "", first_text[mm.end():])
+    else:
+        first_text = lead_word + first_text
+    raws = [first_text] + [ln.raw for ln in content[1:]]
+    for j, ln in enumerate(content):
+        # a portion marking printed after its portion, over a blank line
+        # ("... coordination. (SBU)\n\nEND CAPITAL-SPECIFIC", 08STATE1265)
+        k = lines.index(ln, lo)
+        tm = TRAILING_MARK.search(raws[j].rstrip())
+        if tm and j < len(content) - 1 and lines[k + 1].kind in ("blank", "drop") \
+                and valid_marking(f"({tm.group('m')})") and tm.start() > 0:
+            raws[j] = raws[j].rstrip()[:tm.start()]
+            marking = marking or tm.group("m")
+    text = scrub(join_lines(raws))
     level, caveats = parse_marking(marking)
     return Paragraph(index=0, number=number, text=text, start=start, end=content[-1].end,
                      marking=marking, sensitivity=level, caveats=caveats, heading=heading)
@@ -131,6 +155,17 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
     ends = [k for k, ln in enumerate(lines) if HEADER_ENDS.match(ln.raw)]
     for k in range(ends[-1] if ends else 0):
         lines[k].kind = "drop"
+    box = _preview_box(lines)
+    for k in range(box):
+        lines[k].kind = "drop"
+    warnings: list[str] = []
+    if box:
+        warnings.append(f"left out the header box and its preview (characters {start}-{lines[box - 1].end})")
+    dump = _dump_copy(lines)
+    if dump is not None:
+        for ln in lines[dump:]:
+            ln.kind = "drop"
+        warnings.append(f"left out a database-dump copy of the cable (characters {lines[dump].start}-{len(text)})")
     starts = find_starts(lines) or letter_starts(lines)
     paras: list[Paragraph] = []
     heading: str | None = None
@@ -138,7 +173,7 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
 
     def flush_headings(lo: int, hi: int) -> None:
         nonlocal heading
-        hs = [heading_text(lines[k].raw) for k in range(lo, hi) if lines[k].kind == "heading"]
+        hs = [h for k in range(lo, hi) if lines[k].kind == "heading" and (h := heading_text(lines[k].raw))]
         if hs:
             heading = " ".join(hs)
 
@@ -164,9 +199,20 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
         # a heading inside the range ends the paragraph there; text after it
         # (a reflowed "... End Summary. Title ----- more text") is a paragraph
         # of its own under that heading, never lost
+        carry: Paragraph | None = None
         while lo < hi:
             cut = next((k for k in range(lo + 1, hi) if lines[k].kind == "heading"), hi)
             p = _make(lines, lo, cut, m, heading, number)
+            if p is not None and carry is not None:
+                # "¶5. (C) "WORST EVER" CONDITIONS ON THE GROUND -----\n\nThe
+                # ARS leaders said" (08ASMARA249): the number and marking open
+                # the text under their own title
+                p.number, p.start = carry.number, carry.start
+                p.marking, p.sensitivity, p.caveats = carry.marking, carry.sensitivity, carry.caveats
+                carry = None
+            elif p is not None and not p.text and p.marking and cut < hi:
+                carry = p
+                p = None
             if p is not None:
                 heading = None
                 paras.append(p)
@@ -175,6 +221,8 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
                 j += 1
             flush_headings(cut, j)
             lo, m, number = j, None, None
+        if carry is not None:  # nothing after the title: the marked number stays, empty
+            paras.append(carry)
 
     if starts:
         first = starts[0][0]
@@ -202,11 +250,12 @@ def parse_body(text: str, start: int, station: str | None = None, subject: str |
         if mh and k + 1 < len(paras) and not paras[k + 1].heading:
             paras[k + 1].heading = mh.group("h").strip()
             p.text = p.text[:mh.start()].rstrip()
+    _trailing_markings(paras)
     paras = _drop_stray_numbers(paras)
     for k, p in enumerate(paras, start=1):
         p.index = k
     set_zones(paras)
-    return BodyParse(paragraphs=paras, signer=signer)
+    return BodyParse(paragraphs=paras, signer=signer, warnings=warnings)
 
 
 def _drop_stray_numbers(paras: list[Paragraph]) -> list[Paragraph]:
@@ -222,6 +271,7 @@ def _drop_stray_numbers(paras: list[Paragraph]) -> list[Paragraph]:
         q = paras[k + 1] if k + 1 < len(paras) else None
         preview = p.text.endswith("...") and len(p.text) > 12  # "Summary: ... its covera..." (08KYIV1627)
         if q is not None and p.marking and q.marking == p.marking and (q.start - p.start <= 80 or preview) \
+                and not (not p.text and q.heading and p.number != q.number) \
                 and (not p.text or (p.number == q.number and q.text.startswith(p.text.rstrip(". ")))):
             # a number and marking printed twice, the second copy glued after
             # the first: "¶1. (C)  1. (C) The next" (07SANJOSE361), "¶10. (C) 8.
@@ -241,3 +291,60 @@ def _drop_stray_numbers(paras: list[Paragraph]) -> list[Paragraph]:
             out[-1].text = f"{out[-1].text[:-1]} {p.number}."
     return out
 
+
+
+def _preview_box(lines: list[Line]) -> int:
+    """Lines above the header copy of the WikiLeaks preview layout, else 0:
+    the header box ends in a one-line preview cut short with ``...``, then
+    the whole header follows again on one line and the body after it
+    (``¶1. (C) Summary: Other Russia's second annual conference was\nn...``,
+    07MOSCOW3399; 08HELSINKI374).  The box repeats what the header parser
+    read, so it is no paragraph."""
+    last_text: Line | None = None
+    for k, ln in enumerate(lines[:80]):
+        if HEADER_IN.match(ln.raw) and last_text is not None and last_text.raw.rstrip().endswith("...") \
+                and any(x.kind == "text" for x in lines[k + 1:]):
+            # (a record that holds only the box and the header copy keeps its
+            # preview: it is all the text there is, 08RIGA492)
+            return k + 1
+        if ln.kind == "text":
+            last_text = ln
+    return 0
+
+
+#: A database-dump record line: row, date, size, TAGS joined by commas, then
+#: the subject and a copy of the cable (``0 05/15/2008 3797
+#: ENRG,EPET,PREL,IR,BA OIL MINISTER ON ...``, 08MANAMA306; 14 such records).
+DUMP_RECORD = re.compile(r"^\d{1,3} \d{1,2}/\d{1,2}/\d{4} \d{1,6} [A-Z]{2,6}(?:,[A-Z0-9-]{2,8})+\b")
+
+
+def _dump_copy(lines: list[Line]) -> int | None:
+    """Index of a database-dump record line that starts a second copy of the
+    cable after its body (at least 300 characters of text before it), else
+    ``None``; a record whose only text is the dump keeps it (09CAIRO189)."""
+    seen = 0
+    for k, ln in enumerate(lines):
+        if ln.kind == "text" and DUMP_RECORD.match(ln.raw):
+            return k if seen >= 300 else None
+        if ln.kind == "text":
+            seen += len(ln.raw.strip())
+    return None
+
+
+def _trailing_markings(paras: list[Paragraph]) -> None:
+    """A marking that ends a paragraph's text is cut off it: over a heading
+    it is the heading's ("... immediately. (C)\n\nUK Banks: Clear No More
+    Sterling ------", 07LONDON4328, marks the heading "(C) UK Banks: ...");
+    elsewhere it closes the portion ("... coordination. (SBU)", 08STATE1265)
+    and is the paragraph's marking when it has none."""
+    for k, p in enumerate(paras):
+        tm = TRAILING_MARK.search(p.text)
+        if not tm or not valid_marking(f"({tm.group('m')})"):
+            continue
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        p.text = p.text[:tm.start()].rstrip()
+        if nxt is not None and nxt.heading:
+            nxt.heading = f"({tm.group('m')}) {nxt.heading}"
+        elif not p.marking:
+            p.marking = tm.group("m")
+            p.sensitivity, p.caveats = parse_marking(p.marking)

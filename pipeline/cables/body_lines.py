@@ -18,14 +18,17 @@ from pipeline.cables.body_starts import PARA_START
 from pipeline.cables.glued import glued_pieces
 
 
-PAGE_BREAK = re.compile(r"^[ \t]*[A-Z][A-Z .]*[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}[ \t]*$")
+PAGE_BREAK = re.compile(r"^[ \t]*[A-Z][A-Z .]*[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}[ \t]*$"
+                        # the first half of one split over two lines (09RIODEJANEIRO365)
+                        r"|^[ \t]*[A-Z][A-Z .]*[ ]+0{2,}\d{1,6}[ ]+\d{3}\.?[ \t]*$")
 DROP_LINE = re.compile(
     r"^[ \t]*(?:(?i:SIPDIS)|NNNN|BT|>|"
     r"PAGE[ ]+\d+[ ]+.*\d{6}Z.*|"
     r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|C O N F I D E N T I A L|S E C R E T)(?:[ ]+PTQ\d+)?|"
     r"=+[ ]*CABLE ENDS[ ]*=+|-+[ ]*header ends[ ]*-+|\d{4}[A-Z]+\d+ - [A-Z /]+|"
     r"This record is a partial extract of the original cable\..*)[ \t]*$")
-DASHES = re.compile(r"^[ \t]*-{3,}[ \t-]*$")
+#: A dash rule, also spaced ``- - - - - -`` (10ISLAMABAD399).
+DASHES = re.compile(r"^[ \t]*(?:-{3,}|(?:-[ ]){3,}-?)[ \t-]*$")
 DASHED_TITLE = re.compile(r"^[ \t]*-{3,}[ \t]*(?P<h>[^-\s](?:(?!--).){0,80}?)[ \t]*-{3,}[ \t]*$")
 
 
@@ -106,11 +109,19 @@ def mark_structure(lines: list[Line]) -> None:
         if prev.kind == "text" and len(prev.raw.strip()) <= 90 and not PARA_START.match(prev.raw) \
                 and not prev.raw.rstrip().endswith((".", ",", ";")):
             prev.kind = "heading"
-            if i >= 2 and lines[i - 2].kind == "text" and len(lines[i - 2].raw.strip()) <= 60 \
-                    and lines[i - 2].raw.strip().isupper() and (i < 3 or lines[i - 3].kind != "text"):
+            # a title wrapped over two lines ("Rampant FSLN Human Rights Abuses,
+            # including Torture,\nDisappearances, and Murder\n- - - -", 06MANAGUA2514 family)
+            two = lines[i - 2] if i >= 2 else None
+            if two is not None and two.kind == "text" and (i < 3 or lines[i - 3].kind != "text") \
+                    and not PARA_START.match(two.raw) and (
+                        (len(two.raw.strip()) <= 60 and two.raw.strip().isupper())
+                        or (len(two.raw.strip()) <= 90 and not two.raw.rstrip().endswith((".", ";", ":")))):
                 lines[i - 2].kind = "heading"
 
 
 def heading_text(raw: str) -> str:
+    """The title of a heading line, its dash rules cut off (``ESDP ----`` ->
+    ``ESDP``, 04BRUSSELS4944)."""
     m = DASHED_TITLE.match(raw)
-    return (m.group("h") if m else raw).strip()
+    return re.sub(r"^[ \t]*(?:-{3,}|(?:-[ ]){3,}-?)[ \t]*|[ \t]*(?:-{3,}|(?:-[ ]?){3,})[ \t]*$", "",
+                  m.group("h") if m else raw).strip()

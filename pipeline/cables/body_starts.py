@@ -22,13 +22,15 @@ if TYPE_CHECKING:
     from pipeline.cables.body_lines import Line
 
 
-#: A numbered line; ``Q`` before a number and marking is a pilcrow some
+#: A numbered line (also a range of questionnaire items, ``4-12. (U)
+#: Official data``, 10CAIRO209); ``Q`` before a number and marking is a pilcrow some
 #: damaged copies print so (``Q7. (C) Petroleum``, 09ABUJA2170).
 PARA_START = re.compile(
     r"^(?P<lead>[ \t]*)(?P<num>(?:¶|Q(?=\d{1,2}\.[ ]?\([A-Z]))[ ]*(?P<n1>\d{1,3}(?:\.[A-Za-z0-9]{1,2})*)\.?|"
-    r"(?P<n2>\d{1,3}(?:[A-Z](?=\.)|(?:\.[A-Za-z0-9]{1,2})*))[ ]*[.)])(?=[ \t(]|$)[ \t]*")
+    r"(?P<n2>\d{1,3}(?:-\d{1,3}(?=\.[ ]*\()|[A-Z](?=\.)|(?:\.[A-Za-z0-9]{1,2})*))[ ]*[.)])(?=[ \t(]|$)[ \t]*")
 LETTER_START = re.compile(r"^(?P<lead>[ \t]*)(?P<num>¶?[ ]*(?P<n1>[A-Z])[.),])(?=[ \t(])[ \t]*")
-MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)[ \t]*")
+#: A marking; REL lists run long (``(S/REL BULGARIA, CZECH REPUBLIC, ...)``, 08STATE98975).
+MARKING = re.compile(r"^\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,120})\)[ \t]*")
 #: A number with no dot before a marking: ``7 (C) Balkenende`` (04THEHAGUE1833),
 #: ``5, (S/NF) This`` (04THEHAGUE1915).  ``n1`` never takes part (the groups of
 #: :data:`PARA_START`); the marking is checked by the caller.
@@ -38,8 +40,12 @@ NUM_MARKED = re.compile(r"^(?P<lead>[ \t]*)(?P<num>(?P<n1>(?!x)x)?(?P<n2>\d{1,3}
 #: sub-paragraph (``¶A. (C) Today India``, 05NEWDELHI2550; ``B, (U)
 #: ACTIVITY``, 04THEHAGUE1903), a numbered item (``1) (C) BY WHAT CHANNELS?``,
 #: 09ABUDHABI874; group ``letter`` holds its number), a bullet (``-- (C) The
-#: GOI``, 03KATHMANDU280).
-SUB_START = re.compile(r"^(?P<lead>[ \t]*)(?:(?:¶[ ]?)?(?P<letter>[A-Z]|\d{1,2}(?=\)))[.),][ ]*|(?P<bullet>-{1,3}|\*|•)[ ]*)?"
+#: GOI``, 03KATHMANDU280; ``— (C)``, 09CAIRO544), a lower-case letter (``a. (S)
+#: EXBS FSN``, 09MOSCOW2943), a letter range (``G - J) (S//NF)``, 08RANGOON749;
+#: ``E & F. (U)``, 09SANJOSE128) or a roman numeral of a questionnaire (``II. (U)
+#: Political Violence``, 09CIUDADJUAREZ27; ``i. (U) Yes.``, 09PANAMA171).
+SUB_START = re.compile(r"^(?P<lead>[ \t]*)(?:(?:¶[ ]?)?(?P<letter>[IVX]{2,4}(?=\.)|(?:i{1,3}|iv|vi{0,3}|ix)(?=\.)|[A-Za-z]|"
+                       r"[A-Z][ ]?[-&][ ]?[A-Z](?=[.)])|\d{1,2}(?=\)))[.),][ ]*|(?P<bullet>-{1,3}|\*|•|—)[ ]*)?"
                        r"(?=\()")
 #: What may stand at the end of the line before a sub-portion start.
 _ENDS_SENTENCE = re.compile(r"[.:;!?\"')\]][ \t]*$")
@@ -137,6 +143,9 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
             after_break = True
         plain = not pilcrow and "." not in num and not num[-1].isalpha()
+        if pilcrow and marked and after_break and top >= 100 \
+                and last + 1 in {int(num[:k] + num[k + 1:]) for k in range(3) if num.isdigit()}:
+            top = last + 1  # "¶121. (C/NF)" after ¶10: one digit too many (09LONDON2120)
 
         def fits(prev: int) -> bool:
             if "." in num or num[-1].isalpha():  # sub-number 3.A, 18A: must belong to the current paragraph
@@ -148,7 +157,10 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
                 return top <= prev + (9 if marked else 5) or not starts
             # a number with its marking after a break may skip a few more
             # (paragraphs cut out of the copy: "4. (C)" then "8. (C)", 06BUENOSAIRES118)
-            return after_break and (prev < top <= prev + (9 if marked else 3) or (not starts and top <= 3))
+            # the first of a partial copy may be any marked number ("22.(SBU)
+            # Cyber security", 09STATE93327)
+            return after_break and (prev < top <= prev + (9 if marked else 3)
+                                    or (not starts and (top <= 3 or marked)))
 
         ok = fits(last)
         if not ok and alt is not None and plain and fits(alt):
@@ -174,7 +186,7 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
             if pilcrow and _bare_stray(lines, i, m):
                 stray_at = i
             else:
-                last = max(last, top)
+                last = max(last, int(re.findall(r"\d+", num)[-1]) if "-" in num else top)
     return starts
 
 

@@ -42,7 +42,7 @@ import re
 #: A glued page break: capital words (the station, maybe a word or two of the
 #: sentence before it), a zero-padded serial, the page and ``OF`` the pages.
 PAGE_BREAK_IN = re.compile(
-    r"(?:(?<=\s)|^)(?P<st>(?:[A-Z][A-Z.'&]*[ ]+){0,4}?(?:[A-Z][A-Z.'&]*))[ ]+0*\d{1,8}[ ]+\d{3}(?:\.\d)?[ ]+OF[ ]+\d{3}"
+    r"(?:(?<=\s)|^)(?P<st>(?:[A-Z][A-Z.'&]*[ ]+){0,4}?(?:[A-Z][A-Z.'&]*))[ ]+0*\d{1,8}[ ]+\d{3}(?:\.[ ]?\d)?[ ]+OF[ ]+\d{3}"
     r"(?=\s|$|[A-Z(])")
 #: The same in a lower-cased copy (``Baku 00000478 002.2 of 003``, 09BAKU478):
 #: only cut where the words are the cable's own station.
@@ -84,8 +84,8 @@ SENT_END = re.compile(r"(?:(?<![ .][A-Z])(?<!\bNo)(?<!\bMr)(?<!\bDr)(?<!\bMs)[.!
 #: ``Q`` stands for the pilcrow in some damaged copies (``... are of Q4. (S)
 #: LTG Austin``, 09BAGHDAD2569 family).
 PARA_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])[ ]*|(?<=[A-Za-z,])[ ]+)(?=(?:¶[ ]*|Q(?=\d{1,2}\.[ ]?\())?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]{0,2}"
-    r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]*[\"A-Z(])"
+    r"(?:(?<=[.!?:;\"')\]”’>}])[ ]*|(?<=[A-Za-z0-9,\-])[ ]+)(?=(?:¶[ ]*|Q(?=\d{1,2}\.[ ]?\())?\d{1,2}[A-Z]?(?:\.[A-Z0-9]{1,2})*[ ]?[.,]?[ ]{0,4}"
+    r"\((?:U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?REL[A-Z ,]*|[CS]/REL TO[A-Z ,]*)\)\.?(?:[ ]*[\"A-Z(]|[ ]*$))"
     r"|(?<=\S)[ ]+(?=¶[ ]*\d{1,2}\.[ ]+\S)")
 #: A marked portion glued after a sentence (or a colon) in a reflowed
 #: paragraph: a bare marking (``... AK party). (C) To declare``, 03ANKARA3694),
@@ -96,15 +96,18 @@ PARA_IN = re.compile(
 #: before the lead; :func:`pipeline.cables.body_starts.sub_starts` makes it a
 #: paragraph.
 SUB_IN = re.compile(
-    r"(?:(?<=[.!?:;\"')\]])|(?<=[A-Z]{3})(?=[ ]+--[ ]?\())[ ]+(?=(?P<lead>--?[ ]?|¶?[A-Z][.),][ ]?|\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
+    r"(?:(?<=[.!?:;\"')\]”’])|(?<=[A-Za-z]{3})(?=[ ]+(?:--|—)[ ]?\()|(?<=[A-Z]{3})(?=[ ]+(?:[a-z][.)]|[IVX]{1,4}\.)[ ]?\())[ ]+"
+    r"(?=(?P<lead>--?[ ]?|—[ ]?|¶?[A-Za-z][.),][ ]?|[A-Z][ ]?[-&][ ]?[A-Z][.)][ ]?|[IVX]{1,4}\.[ ]?|(?:i{1,3}|iv|vi{0,3}|ix)\.[ ]?|"
+    r"\d{1,2}\)[ ]?)?\((?P<m>U|SBU|C|S|TS|U//?FOUO|SBU//?NF|[CS]//?NF|"
     r"[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)[ ]+[\"A-Z(])")
 #: A marking of more than one letter (``(SBU)``, ``(S/REL USA, SAU)``,
-#: ``(U//FOUO)``) cannot be a word in parentheses, so it opens a portion
+#: ``(U//FOUO)``), or ``(U)`` (``Embassy Point of Contact (U) Kathleen
+#: Doherty``, 08LONDON2757), cannot be a word in parentheses, so it opens a portion
 #: after any word, not only after a sentence's end (``... talking points
 #: (S/REL USA, SAU) We recognize``, 09STATE131801; ``REF: STATE 86108 (SBU)
 #: Poloff delivered``, 08HELSINKI374).
 LONG_MARK_IN = re.compile(
-    r"(?<=[A-Za-z0-9])[ ]+(?=\((?:SBU|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)"
+    r"(?<=[A-Za-z0-9])[ ]+(?=\((?:U|SBU|TS|U//?FOUO|SBU//?NF|[CS]//?NF|[CS]//?RE[Ll][A-Za-z ,]*|[CS]/REL TO[A-Z ,]*)\)"
     r"[ ]+[\"A-Z])")
 #: A paragraph number right at the start of a piece (after a heading).
 PARA_AT = re.compile(r"^(?:¶[ ]*)?\d{1,2}(?:\.[A-Z0-9]{1,2})*[ ]?[.)]?[ ]?(?:\([A-Za-z/ ,\-]{1,40}\)|[A-Z\"])")
@@ -134,6 +137,11 @@ def _page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
         words = list(re.finditer(r"\S+", st))
         a = m.start("st") + words[-k].start()
         out.append((a, m.end()))
+    # the second half of a page break split over two lines ("RIO DE JAN
+    # 00000365 002.\n\n2 OF 002 5. (C) In selecting", 09RIODEJANEIRO365)
+    half = re.match(r"[ \t]*\d[ ]+OF[ ]+\d{3}(?=[ ]|$)", raw)
+    if half:
+        out.append((0, half.end()))
     if station and not out:
         for m in PAGE_BREAK_CI.finditer(raw):
             words = list(re.finditer(r"\S+", m.group("st")))
@@ -171,8 +179,21 @@ def _header_runs(raw: str, subject: str | None, extend: bool = True) -> list[tup
                 if not mm:
                     break
                 end += mm.end()
-            out.append((m.start(), end))
+            if subject.rstrip().endswith("..."):
+                # the header's subject is the box's preview, cut short: the
+                # copy's goes on to its REF or first paragraph (08TBILISI1372)
+                tail = re.match(r"[A-Z0-9 ,;:'./()&-]{0,120}?(?=[ ]+REF|[ ]+¶?\d{1,2}\.?[ ]*\((?:U|SBU|C|S)\b)", raw[end:])
+                end += tail.end() if tail else 0
+            ref = _REF_AFTER.match(raw, end)
+            out.append((m.start(), ref.end() if ref else end))
     return out
+
+
+#: The REF list of a repeated header, right after its SUBJECT, up to the
+#: first paragraph ("SUBJECT: FINNISH COMMENTS ... GAERC REF: STATE 86108
+#: (SBU)", 08HELSINKI374; "... REF: VILNIUS 663 1. (SBU)", 08VILNIUS668).
+_REF_AFTER = re.compile(
+    r"[ ]*REF(?:S|TEL)?[ ]*:[ ]*.{1,300}?(?=[ ]+(?:¶?\d{1,2}\.?[ ]*)?\((?:U|SBU|C|S|TS)(?:/[A-Za-z/ ,]{0,60})?\)|[ ]*$)")
 
 
 def heading_line(raw: str) -> str | None:
@@ -186,6 +207,13 @@ def heading_line(raw: str) -> str | None:
     return h
 
 
+#: A paragraph number and marking before a dashed title on the same line.
+_TITLE_LEAD = re.compile(r"[ \t]*(?:¶[ ]*)?\d{1,3}(?:\.[A-Z0-9]{1,2})*[ ]?\.?[ ]*\([A-Z][A-Za-z/ ,\-]{0,40}\)[ \t]*")
+#: A dash run inside a sentence stands for a withheld name ("The July 8
+#: arrest of --------------- by the Lithuanian", 05VILNIUS732): no rule.
+_INLINE_DASHES = re.compile(r"(?<=[a-z,] )-{5,}(?= [a-z])")
+
+
 def _title_before(raw: str, lo: int, hi: int) -> int:
     """Start of a heading title that ends at ``hi`` (a rule starts there):
     the text after the last sentence end in ``raw[lo:hi]``; ``hi`` if none."""
@@ -193,9 +221,24 @@ def _title_before(raw: str, lo: int, hi: int) -> int:
     start = 0
     for m in SENT_END.finditer(seg):
         start = m.end()
+    if lo == 0 and len(seg.strip()) <= 100 and not re.search(r"[.!?][\"')\]]*[ ]+\S", seg):
+        # a whole line over its rule is the title, colons and all
+        # ("Increased Bank Scrutiny: FSA; Bank Mellat, XXXX-----", 07LONDON4328)
+        start = 0
+    lead = _TITLE_LEAD.match(seg)
+    if lead and start <= lead.end():
+        # a numbered, marked line whose words are the title: "¶5. (C) "WORST
+        # EVER" CONDITIONS ON THE GROUND -----" (08ASMARA249): the number and
+        # marking stay text, the title is what follows them ("2.(U) -----
+        # Visit officer -----", 08LONDON2197: none)
+        if not seg[lead.end():].strip():
+            return hi
+        start = lead.end()
     title = seg[start:].strip()
-    # a sentence's end, also before doubled quotes ('calls ""tensions.""', 08BUENOSAIRES1706)
-    if not title or len(title) > 100 or title.endswith((";", ",")) or re.search(r"[.!?][\"')\]]*$", title):
+    # a sentence's end, also before doubled quotes ('calls ""tensions.""', 08BUENOSAIRES1706);
+    # a redaction is no title ("¶9. (C) XXXXXXXXXXX-------", 08MOSCOW2632)
+    if not title or len(title) > 100 or title.endswith((";", ",")) or re.search(r"[.!?][\"')\]]*$", title) \
+            or re.fullmatch(r"X{4,}", title):
         return hi
     return lo + start + (len(seg[start:]) - len(seg[start:].lstrip()))
 
@@ -204,7 +247,7 @@ def _dash_pieces(raw: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """Split ``raw[lo:hi]`` at dash rules into text / heading / dashes / break."""
     out: list[tuple[int, int, str]] = []
     pos = lo
-    rules = [m for m in RULE_RE.finditer(raw, lo, hi)]
+    rules = [m for m in RULE_RE.finditer(raw, lo, hi) if not _INLINE_DASHES.match(raw, m.start())]
     k = 0
     while k < len(rules):
         r = rules[k]
@@ -244,15 +287,18 @@ def glued_pieces(raw: str, station: str | None = None, subject: str | None = Non
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in LONG_MARK_IN.finditer(raw)
              # not after a number of its own, also one glued to a rule ("-----11.", 08BUENOSAIRES1706)
-             if not re.search(r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
-                              raw[:m.start()])]
+             if not re.search(r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Za-z]|(?:\d{1,3}-)?\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?|¶?\d{1,3}[A-Z]?)$",
+                              raw[:m.start()])
+             # "¶1. SUMMARY (U) Costa Rica's" (07SANJOSE1173): the paragraph's own marking
+             and not re.search(r"(?:^|[ ])(?:¶?\d{1,3}\.?[ ]*)?(?:SUMMARY|Summary)[:.]?$", raw[:m.start()])]
     # "(A) wait. (B) act. (C) both." enumerates: its "(C)" is no marking
     # (and "1.A. (S) Sub." is a paragraph's own label and marking)
     cuts += [(m.end(), m.end(), "break") for m in SUB_IN.finditer(raw)
              if not re.fullmatch(r"[ \t]*(?:¶[ ]*)?[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,2})*[.)]?", raw[:m.start()])
              # not right after a lead ("A.", "2.", "18A.", "1)", "--") of its own
-             and not re.search(r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Z]|\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$",
-                               raw[:m.start()])
+             # (a lead of the match's own: "... November 21. -- (SBU) The strike", 09CAIRO2207)
+             and (m.group("lead") or not re.search(
+                 r"(?:^|[ ]|(?<=-----)(?=\d))(?:¶?(?:[A-Z]|(?:\d{1,3}-)?\d{1,3}[A-Z]?(?:\.[A-Z0-9]{1,2})*)[.),]|--?)$", raw[:m.start()]))
              and (m.group("lead") or m.group("m") not in ("C", "S") or not re.search(r"\([AB]\)", raw[:m.start()]))]
     cuts.sort(key=lambda c: (c[0], -c[1]))
     if not cuts and "-----" not in raw:

@@ -36,6 +36,14 @@ PARA_CAVEATS: dict[str, str] = {
     "NF": "NF", "NOFORN": "NF", "REL": "REL", "RELTO": "REL",
 }
 
+#: Words that may follow a level inside a paragraph marking (caveats and
+#: control markings; countries follow ``REL``).  Seen in the corpus: NF,
+#: NOFORN, REL, FOUO, FGI, "ENTIRE TEXT"; the others from the State portion
+#: marking conventions (12 FAM 539).
+_CONTROL_WORDS = frozenset({"NF", "NOFORN", "REL", "RELTO", "RELEASABLE", "FOUO", "FGI", "ENTIRE", "ORCON", "OC",
+                            "PROPIN", "PR", "SI", "TK", "LES", "NOCONTRACT", "DS", "EXDIS", "NODIS", "LIMDIS", "SBU",
+                            "SENSITIVE", "F"})
+
 #: Cable-level classification words -> level (longest first when matching).
 CABLE_LEVELS: dict[str, str] = {
     "TOP SECRET": "TS", "SECRET": "S", "CONFIDENTIAL": "C",
@@ -102,8 +110,14 @@ def parse_marking(marking: str | None) -> tuple[str | None, list[str]]:
     else:
         return None, []
     caveats: list[str] = []
+    rel = False
     for p in parts[1:]:
         word = p.split(" ")[0]
+        if not rel and word not in _CONTROL_WORDS:
+            # an office symbol, not a caveat: "(S/CT) funds" is the State
+            # counterterrorism office (09RABAT408)
+            return None, []
+        rel = rel or word.startswith("REL")
         if word == "FOUO" and level == "U":
             level = "SBU"
         elif word in PARA_CAVEATS and PARA_CAVEATS[word] not in caveats:

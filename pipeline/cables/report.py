@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.cables.agreement import ABSENT, FIELDS, SOURCE_ERROR, META_LEVEL, compare, explain, origin_key, origins_agree
+from pipeline.cables.body import HEADER_BLOCK
 from pipeline.cables.body_starts import valid_marking
 from pipeline.cables.errors import CableError
 from pipeline.cables.glued import SIPDIS_IN
@@ -38,13 +39,21 @@ from pipeline.cables.header import parse_header
 from pipeline.cables.markings import parse_marking
 from pipeline.cables.parse import parse_cable
 from pipeline.cables.read import read_cable_bytes
+from pipeline.cables.source_errors import GARBLED_TEXT
 
 #: A paragraph marking in raw text: at a line start, after an optional
 #: paragraph number or lead (``¶3.``, ``3.``, ``3.A.``, ``7``, ``A.``,
 #: ``B,``, ``--``).
 RAW_MARKING = re.compile(
     r"^[ \t]*(?:¶[ ]*)?(?:\d{1,3}(?:\.[A-Za-z0-9]{1,2})*[ ]*[.),]?|[A-Z][.),]|-{1,3})?[ \t]*"
-    r"\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,40})\)", re.M)
+    r"\((?P<m>[A-Za-z][A-Za-z/ ,\-]{0,120})\)", re.M)
+#: Spans the body parser left out on purpose, named in the cable's warnings
+#: (the WikiLeaks header box with its preview, a database-dump copy).
+_LEFT_OUT = re.compile(r"^left out .* \(characters (\d+)-(\d+)\)$")
+# Not a paragraph marking although shaped like one (counted apart): a legal
+# citation ("212(a)(2)(C)(2)" wrapped to "2(C)(2)", 09MEXICO944), a
+# classification reason ("1.4(C).", 09STATE132349), an abbreviation ending a
+# sentence ("... Sensitive But Unclassified\n (SBU).", 10SANAA295).
 #: A raw marking that opens the ``Classified By`` line (``(U) Classified by
 #: Ambassador W.R. Pearson``, 02ANKARA8852): header matter, no paragraph.
 _CLASSIFIED_BY_AFTER = re.compile(r"[ \t]*classified[ ]+by\b", re.I)
@@ -60,7 +69,9 @@ LEFTOVER = {
     "sipdis": SIPDIS_IN,
     # field labels in capitals (or "Classified By:"): "on this subject: 1)" is prose (09YEREVAN20)
     "header_line": re.compile(r"(?:^|\s)(?:(?i:E\.O\.[ ]?\d{5}[ ]*:)|TAGS:|SUBJECT:|(?i:CLASSIFIED BY:)|DECL:)"),
-    "dash_rule": re.compile(r"-{5,}"),
+    # not a run between lower-case words: a withheld name ("arrest of
+    # --------------- by the", 05VILNIUS732)
+    "dash_rule": re.compile(r"(?<![a-z,] )(?<!-)-{5,}|(?<=[a-z,] )-{5,}+(?! [a-z])"),
     "marking": re.compile(r"(?:^|(?<=\s))\((?:U|SBU|C|S|TS|U//FOUO|SBU//NF|[CS]//?NF|[CS]/REL[A-Z ,]*)\)(?=\s+[\"A-Z])"),
 }
 #: A marking right after a sub-item lead inside a paragraph (``¶A. (S/NF)``,
@@ -120,8 +131,23 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
     # with its one-line preview of paragraph 1 ("¶1.  (U) Visit..", 06LIMA2017)
     box = [r.end() for r in _HEADER_ENDS.finditer(text, body_start)]
     header_end = max([body_start] + box)
+    left_out = [tuple(map(int, w.groups())) for w in map(_LEFT_OUT.match, cable.warnings) if w]
+    first = paras[0].start if paras else len(text)
     for m in RAW_MARKING.finditer(text):
         if parse_marking(m.group("m"))[0] is None:
+            continue
+        lead = m.group(0)[:m.start("m") - 1 - m.start()].strip()
+        if text.startswith("(", m.end()) or lead in ("1.4", "1.5") \
+                or (not lead and re.match(r"\.[ \t]*(?:\n|$)", text[m.end():m.end() + 40])):
+            c["raw_markings_not_marking"] += 1
+            continue
+        if any(a <= m.start("m") < b for a, b in left_out):
+            c["raw_markings_left_out"] += 1
+            continue
+        if m.start() < first and HEADER_BLOCK.match(text[m.start():m.start() + 200]):
+            # a caveat line over the first paragraph, "(U) SENSITIVE BUT
+            # UNCLASSIFIED--NOT FOR INTERNET DISTRIBUTION." (10COPENHAGEN69)
+            c["raw_markings_header"] += 1
             continue
         # not paragraph markings, counted apart: the header's (REF items "(C)
         # BEIJING 18406", reason letters "(c)", "(U) Classified by"), and a
@@ -145,6 +171,10 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
             c["raw_markings_missed"] += 1
             if len(check.examples) < 5:
                 check.examples.append(("marking_missed", text[m.start():m.start() + 80].strip()))
+    if check.cable_id in GARBLED_TEXT:
+        # text damaged letter by letter: its left-overs are counted apart
+        c["garbled_cables"] += 1
+        paras = []
     for p in paras:
         for kind, pat in LEFTOVER.items():
             hit = pat.search(p.text)
@@ -251,9 +281,11 @@ class CorpusReport:
                                         "rate": round(self.counts["cable_id_named_agree"] / n, 5)},
             "paragraphs": {k: self.counts[k] for k in (
                 "paragraphs", "paragraphs_marked", "raw_markings", "raw_markings_missed", "raw_markings_header",
-                "raw_markings_heading", "raw_markings_enumerator", "empty_paragraphs")},
+                "raw_markings_heading", "raw_markings_enumerator", "raw_markings_left_out",
+                "raw_markings_not_marking", "empty_paragraphs")},
             "leftovers_in_text": {k: self.counts[f"text_{k}"] for k in LEFTOVER},
             "sub_item_markings_in_text": self.counts["text_sub_item_marking"],
+            "garbled_cables_left_out_of_leftovers": sorted(GARBLED_TEXT),
             "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "date")},
             "disagreements": self.disagreements,
             "examples": self.examples,
@@ -287,10 +319,13 @@ class CorpusReport:
                 f"  (apart: in the header               {p['raw_markings_header']:>6})",
                 f"  (apart: on a heading                {p['raw_markings_heading']:>6})",
                 f"  (apart: list enumerators (A)(B)(C)  {p['raw_markings_enumerator']:>6})",
+                f"  (apart: in a left-out box or copy   {p['raw_markings_left_out']:>6})",
+                f"  (apart: citation, reason, sentence  {p['raw_markings_not_marking']:>6})",
                 f"empty paragraphs                      {p['empty_paragraphs']:>6}"]
         for k, v in s["leftovers_in_text"].items():
             out.append(f"{'paragraphs with ' + k.replace('_', ' '):<38}{v:>6}")
         out.append(f"{'  (of which after a sub-item lead)':<38}{s['sub_item_markings_in_text']:>6}")
+        out.append(f"{'  (apart: garbled source text)':<38}{len(GARBLED_TEXT):>6}  {', '.join(sorted(GARBLED_TEXT))}")
         for k, v in s["cables_without"].items():
             out.append(f"{'cables with no ' + k:<38}{v:>6}")
         # every unexplained disagreement, whatever ``show`` says

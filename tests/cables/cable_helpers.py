@@ -34,6 +34,9 @@ def field(cable, name: str):
         return len(field(cable, name[4:-1]))
     if name.startswith("[p.") and name.endswith(" for p in paragraphs]"):
         return [getattr(p, name[3:name.index(" ")]) for p in cable.paragraphs]
+    if name.startswith("[(") and " for p in paragraphs]" in name:
+        # a tuple per paragraph, maybe indexed: "[(p.number, p.text) for p in paragraphs][1]"
+        return eval(name, {"__builtins__": {}}, {"paragraphs": cable.paragraphs})
     obj = cable
     for part in name.split("."):
         if "[" in part:

@@ -289,6 +289,79 @@ ROWS = [
      "header.signer", "WOOD"),
     (body("1. (C) One.\n\n2. (C) Two.\n\nMUSSOMELI\n\n=====CABLE ENDS=====\n"), "header.signer", "MUSSOMELI"),
     (body("1. (C) One.\n\n2. (C) Two.\n\n=====CABLE ENDS=====\n"), "paragraphs[1].text", "Two."),  # 02BOGOTA3281
+    # --- paragraph starts and markings glued or shaped oddly (issue 3's last left-overs) ----
+    # a short dashed heading glued before the number (04BRUSSELS4944)
+    (body("1. (C) One.\n\nESDP ---- 2. (SBU) Lengthy Conclusions have been agreed.\n"),
+     "[(p.number, p.marking, p.heading) for p in paragraphs]", [("1", "C", None), ("2", "SBU", "ESDP")]),
+    # after a closing curly quote (05DUBLIN143), after table digits, "(U)." (08BUENOSAIRES62)
+    (body("1. (C) One.\n\n2. (C) He said \u201coff the pitch.\u201d 3. (C) Another idea.\n"),
+     "[p.text for p in paragraphs]", ["One.", "He said \u201coff the pitch.\u201d", "Another idea."]),
+    (body("1. (U) Fleming 590, San Isidro 4793- 6766 2. (U). MEDICAL EMERGENCIES: 107\n"),
+     "[(p.number, p.text) for p in paragraphs]", [("1", "Fleming 590, San Isidro 4793- 6766"),
+                                                  ("2", "MEDICAL EMERGENCIES: 107")]),
+    # "12, (C)" and three spaces before the marking (08MOSCOW1647, 10BUENOSAIRES91)
+    (body("1. (C) One. 2, (C) Equipment and Training. 3.   (C)   Virulently anti-American.\n"),
+     "[p.number for p in paragraphs]", ["1", "2", "3"]),
+    # SUMMARY printed before the marking (07SANJOSE1173)
+    (body("\u00b61. SUMMARY (U) Costa Rica's June 1 recognition of the PRC.\n"),
+     "[(p.marking, p.text) for p in paragraphs]", [("U", "SUMMARY Costa Rica's June 1 recognition of the PRC.")]),
+    # a REL list longer than 40 characters (08STATE98975)
+    (body("1. (S/REL BULGARIA, CZECH REPUBLIC, ITALY, POLAND, ROMANIA, SLOVAKIA, SLOVENIA, SPAIN) Washington "
+          "requests.\n"), "[(p.sensitivity, p.caveats, p.text) for p in paragraphs]", [("S", ["REL"], "Washington requests.")]),
+    # an office symbol is no marking: "(S/CT) funds" (09RABAT408)
+    (body("1. (U) Programs:\n\n(S/CT) funds administered by MEPI.\n"), "[p.marking for p in paragraphs]", ["U"]),
+    # a marking that ends a paragraph over the next heading marks that heading (07LONDON4328)
+    (body("1. (C) The UK urges Iran to act. (C)\n\nUK Banks: No More Sterling -----------\n\n2. (C) UK banks limit.\n"),
+     "[(p.text, p.heading) for p in paragraphs]", [("The UK urges Iran to act.", None),
+                                                   ("UK banks limit.", "(C) UK Banks: No More Sterling")]),
+    # ... and one over a blank line closes its portion (08STATE1265)
+    (body("1. Points for all: we wish to initiate a dialogue. (SBU)\n\nEND TALKING POINTS.\n"),
+     "[(p.marking, p.text) for p in paragraphs]", [("SBU", "Points for all: we wish to initiate a dialogue. END TALKING POINTS.")]),
+    # a numbered, marked line whose words are a dashed title (08ASMARA249, 08LONDON2197)
+    (body("4. (C) One.\n\n5. (C) \"WORST EVER\" CONDITIONS ON THE GROUND -----------------\n\nThe ARS leaders said.\n"),
+     "[(p.number, p.marking, p.heading, p.text) for p in paragraphs][1]",
+     ("5", "C", "\"WORST EVER\" CONDITIONS ON THE GROUND", "The ARS leaders said.")),
+    (body("1. (U) One.\n\n2.(U) ----------------- Visit officer ----------------- XXXXXXXXXXXX If calling.\n"),
+     "[(p.number, p.marking, p.heading, p.text) for p in paragraphs][1]", ("2", "U", "Visit officer", "XXXXXXXXXXXX If calling.")),
+    # dashes inside a sentence stand for a withheld name (05VILNIUS732)
+    (body("1. (C) Summary.\n\n2. (C) The July 8 arrest of --------------- by the Service touched off calls.\n"),
+     "[(p.marking, p.text) for p in paragraphs][1]", ("C", "The July 8 arrest of --------------- by the Service touched off calls.")),
+    # a redaction glued to a rule is text, not a title (08MOSCOW2632)
+    (body("9. (C) XXXXXXXXXXX------- \n\nCOMMENT\n------- \n\n10. (C) Opacity is commonplace.\n"),
+     "[(p.number, p.text, p.heading) for p in paragraphs]", [("9", "XXXXXXXXXXX", None), ("10", "Opacity is commonplace.", "COMMENT")]),
+    # a bullet after a mixed-case title, an em dash, a lower-case letter, letter ranges
+    (body("1. Key Points -- (C) In a November 9 meeting the Mufti spoke.\n"),
+     "[(p.marking, p.text) for p in paragraphs]", [(None, "Key Points"), ("C", "In a November 9 meeting the Mufti spoke.")]),  # 09CAIRO2176
+    (body("1. (C) Workers returned on November 21. -- (SBU) The strike ended.\n"),
+     "[p.marking for p in paragraphs]", ["C", "SBU"]),                                   # 09CAIRO2207
+    (body("1. (S) Summary.\n\n2.Details follow:\n\nALARM AND DETECTION DETAILS\n\na. (S) EXBS FSN received a call.\n"),
+     "[(p.number, p.marking) for p in paragraphs]", [("1", "S"), ("1.a", "S")]),  # 09MOSCOW2943
+    (body("1. (U) Shelter: F) Unknown.\nG - J) (S//NF) Subject identified himself.\n"),
+     "[(p.number, p.marking) for p in paragraphs]", [("1", "U"), ("1.G - J", "S//NF")]),  # 08RANGOON749
+    # questionnaire items: roman numerals, "i." answers, "4-12." ranges (09PANAMA171, 10CAIRO209)
+    (body("1. (U) A. Anti-American demonstrations?\n \n  i. (U) Yes.\n \n  ii. (U) No.\n\nII. (U) Macro Conflict conditions\n"),
+     "[(p.number, p.text) for p in paragraphs]",
+     [("1", "A. Anti-American demonstrations?"), ("1.i", "Yes."), ("1.ii", "No."), ("1.II", "Macro Conflict conditions")]),
+    (body("\u00b63. (U) Three.\n \n4-12. (U) Official data is not available.\n \n\u00b613. (U) Children are not involved.\n"),
+     "[p.number for p in paragraphs]", ["3", "4-12", "13"]),
+    # one digit too many: "¶121." after ¶10 (09LONDON2120); a partial copy opening at ¶22 (09STATE93327)
+    (body("\u00b610. (C) Ten.\n\nGoldstone Report -------------\n\n\u00b6121. (C/NF) Long noted.\n\n\u00b612. (C) Next.\n"),
+     "[(p.number, p.marking) for p in paragraphs]", [("10", "C"), ("121", "C/NF"), ("12", "C")]),
+    (body("Cyber Security \n- - - - - - - - \n\n22.(SBU) Cyber security has gained traction.\n\n23.(SBU) More.\n"),
+     "[(p.number, p.heading) for p in paragraphs]", [("22", "Cyber Security"), ("23", None)]),
+    # a page break split over two lines (09RIODEJANEIRO365)
+    (body("4. (C) Four.\n\nMINSK 00000641 002.\n\n2 OF 002 5. (C) In selecting favelas.\n"),
+     "[(p.number, p.heading, p.text) for p in paragraphs][1]", ("5", None, "In selecting favelas.")),
+    # the WikiLeaks preview box: preview cut with "...", the header again, the body (07MOSCOW3399, 08VILNIUS668)
+    (body("\u00b61. (C) Summary: Other Russia's second annual conference was \nn...\n\n"
+          "C O N F I D E N T I A L MINSK 000641 SIPDIS E.O. 12958: DECL: 06/16/2016 TAGS: PGOV, PINR\n"
+          "SUBJECT: X REF: MINSK 663 1. (C) \nSummary: Other Russia's second annual conference was notable.\n"),
+     "[(p.number, p.marking, p.text) for p in paragraphs]",
+     [("1", "C", "Summary: Other Russia's second annual conference was notable.")]),
+    # a database-dump copy after the signer is left out (08MANAMA306)
+    (body("1. (C) " + "Summary text of the cable. " * 12 + "\n\n2.(C) Minister Mirza told CDA.\n\nHENZEL\n\n"
+          "0 05/15/2008 3797 ENRG,EPET,PREL,IR,BA OIL MINISTER ON NUCLEAR ENERGY Summary. End Summary.\n"
+          "2.(C) Minister Mirza told CDA.\n"), "len(paragraphs)", 2),
     # --- tables keep their cells ----------------------------------------------------
     (body("1. (U) Results:\n\n     Party      Seats\n     PSD        120\n     PNL         65\n"),
      "paragraphs[0].text", "Results: Party Seats PSD 120 PNL 65"),
