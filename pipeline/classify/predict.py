@@ -33,6 +33,7 @@ from .context import ParagraphContext
 from .heads import HeadFileError, TaskHead
 from .markings import strip_leading_marking
 from .registry import TASKS, load_default, resolve_models_dir
+from .runtime import check_runtime, encoder_for_heads
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,16 @@ class ParagraphClassifier:
     def load(cls, models_dir: Path | str | None = None, encoder: Encoder | None = None) -> "ParagraphClassifier":
         """Load the default version of every head and the (shared) encoder.
 
-        ``models_dir``: see :func:`.registry.resolve_models_dir`.  Raises
+        ``models_dir``: see :func:`.registry.resolve_models_dir`.  Without an
+        ``encoder``, the one whose vectors the heads were trained on
+        (:func:`.runtime.encoder_for_heads`: torch, or the onnxruntime recipe
+        named in their ``meta.json``).  Raises
         :class:`.registry.ModelNotFound` when a task has no trained model,
         :class:`.encoder.EncoderUnavailable` when the encoder cannot load.
         """
         root = resolve_models_dir(models_dir)
         heads = {task: load_default(task, root) for task in TASKS}
-        return cls(encoder or get_encoder(), heads, root)
+        return cls(encoder or encoder_for_heads(heads), heads, root)
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Paragraph vectors ``(n, 384)`` of the texts, markings stripped first."""
@@ -138,7 +142,8 @@ def _proba(head, emb, texts, contexts) -> np.ndarray:
 
 
 def _check_compatible(task: str, head: TaskHead, encoder: Encoder) -> None:
-    """Refuse a head trained on another encoder; warn on changed weights."""
+    """Refuse a head trained on another encoder; warn on changed weights or
+    another encoder runtime (:func:`.runtime.check_runtime`)."""
     name = head.encoder.get("name")
     if name != ENCODER_NAME or head.input_dim != DIM:
         raise HeadFileError(
@@ -147,6 +152,8 @@ def _check_compatible(task: str, head: TaskHead, encoder: Encoder) -> None:
     sha = head.encoder.get("weights_sha256")
     if sha and sha != encoder.info()["weights_sha256"]:
         log.warning("%s head was trained on other encoder weights (sha256 %s...)", task, sha[:12])
+    # int8 and torch vectors of the same weights differ enough to flip labels (README, Performance)
+    check_runtime(task, head, encoder)
 
 
 def classify_jsonl(input_path, output_path, classifier=None, batch_size: int = 32, block: int = 512) -> int:
