@@ -1,6 +1,6 @@
 """Does the int8 onnxruntime encoder change the classifiers' answers?
 
-``python -m pipeline.classify.onnx_check [--split dev]`` embeds the labelled
+``python -m pipeline.classify.onnx_check [--split dev] [--heads commitment=v3,doubt=v3]`` embeds the labelled
 paragraphs of one split (``corpora/labelled/paragraphs.jsonl`` cut by
 ``corpora/splits.json``; ``dev`` is the held-out split the commitment and
 doubt heads are scored on in their model cards, 253 paragraphs; the
@@ -66,12 +66,15 @@ class _CachedTorch:
         return cached_embed(self.encoder, texts, batch_size=batch_size)
 
 
-def compare(split: str = "dev", batch_size: int = 32, margin: float | None = None
-            ) -> tuple[list[TaskAgreement], dict[str, float]]:
+def compare(split: str = "dev", batch_size: int = 32, margin: float | None = None,
+            heads: dict[str, str] | None = None) -> tuple[list[TaskAgreement], dict[str, float]]:
     """Score torch, int8 and int8 + re-check on the labelled paragraphs of ``split``.
 
     Torch vectors come through :mod:`.embedcache` (exactly the torch
-    encoder's output; computed and stored when missing).  Returns the
+    encoder's output; computed and stored when missing).  ``heads``:
+    ``{task: version}`` to use instead of the DEFAULT versions (the re-check
+    is meant for heads trained on torch vectors, e.g. commitment/doubt v3;
+    the runtime mismatch warning on loading them is expected).  Returns the
     per-task rows and ``{"paragraphs", "onnx_s", "mean_cosine",
     "rechecked_share"}``.  Raises ``FileNotFoundError`` when the labelled file
     or splits are missing, ``ValueError`` when the split has no labelled
@@ -97,6 +100,10 @@ def compare(split: str = "dev", batch_size: int = 32, margin: float | None = Non
     t_enc, o_enc = Encoder(), OnnxEncoder()
     t_enc.show_progress = o_enc.show_progress = False
     clf_o = ParagraphClassifier.load(encoder=o_enc)
+    if heads:
+        from .registry import load_version
+
+        clf_o = ParagraphClassifier(o_enc, {**clf_o.heads, **{t: load_version(t, v) for t, v in heads.items()}})
     cached = _CachedTorch(t_enc)
     emb_t = cached.embed([strip_leading_marking(t) for t in texts], batch_size=batch_size)
     t0 = time.perf_counter()
@@ -147,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=("train", "dev", "test", "all"))
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--margin", type=float, default=None, help="re-check margin (default: the flow's default)")
+    ap.add_argument("--margin", type=float, default=None, help="re-check margin (default: 0.13)")
+    ap.add_argument("--heads", default=None, help="e.g. commitment=v3,doubt=v3 (heads trained on torch vectors)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    rows, timing = compare(args.split, args.batch_size, args.margin)
+    heads = dict(kv.split("=") for kv in args.heads.split(",")) if args.heads else None
+    rows, timing = compare(args.split, args.batch_size, args.margin, heads)
     print(table(rows))
     print(f"{timing['paragraphs']} paragraphs; int8 encoding {timing['onnx_s']:.1f} s; mean cosine to torch "
           f"{timing['mean_cosine']:.4f}; re-checked {timing['rechecked_share']:.1%}")

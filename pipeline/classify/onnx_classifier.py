@@ -1,17 +1,21 @@
 """Classify with the int8 encoder; re-encode exactly the paragraphs near a threshold.
 
-Measured on the labelled paragraphs (README, Performance): the int8
-encoder's vectors have a cosine of about 0.994 to torch's, but the hybrid
-heads weigh the embedding heavily, so P(commitment) and P(doubt) move by up
-to about 0.13 and 2-3% of the labels flip, which costs more than the 0.005 of
-F1 that issue 8 allows.  A label can only flip when the int8 score lies
-within that distance of the head's threshold, so :class:`RecheckClassifier`
-encodes every paragraph with the int8 encoder, then encodes again with the
-exact torch encoder only the paragraphs whose score lies within
-``margin`` of a threshold (binary heads) or whose two likeliest levels lie
-within ``margin`` (a multiclass head that reads the embedding), and keeps the
+For heads trained on torch vectors (commitment/doubt up to v3).  Measured on
+the labelled paragraphs (README, Performance): the int8 encoder's vectors
+have a cosine of about 0.994 to torch's, but the hybrid heads weigh the
+embedding heavily, so P(commitment) and P(doubt) move by up to about 0.13
+and 1-3% of the labels flip, which costs more than the 0.005 of F1 that
+issue 8 allows.  A label can only flip when the int8 score lies within that
+distance of the head's threshold, so :class:`RecheckClassifier` encodes
+every paragraph with the int8 encoder, then encodes again with the exact
+torch encoder only the paragraphs whose score lies within ``margin`` of a
+threshold (binary heads) or whose two likeliest levels lie within
+``margin`` (a multiclass head that reads the embedding), and keeps the
 exact predictions for those.  Every other paragraph keeps its int8
-prediction, which is on the same side of the threshold.
+prediction, which is on the same side of the threshold.  It re-encodes 26-38%
+of the paragraphs, which costs most of int8's gain.  Heads trained on the
+int8 vectors (:mod:`.train_runtime`) need no re-check (``[classify]
+recheck_margin = 0``), but the v4 ones scored below the torch heads on dev.
 
 It offers the part of :class:`.predict.ParagraphClassifier`'s interface that
 the flow and the benchmark use (``predict``, ``embed``, ``versions``,

@@ -4,16 +4,24 @@ Tasks reach them through this module (never through globals of the flow
 module) so that a task shipped to a Dask worker pickles by reference and
 loads its own copy there.
 
-Two throughput settings live here (issue 8, measured in the README's
+Throughput settings live here (issue 8, measured in the README's
 Performance section):
 
-- ``[classify] runtime``: ``"onnx"`` runs the encoder in onnxruntime with
-  int8 weights (:class:`pipeline.classify.onnx_encoder.OnnxEncoder`);
-  ``"torch"`` is the unoptimised path.  If the int8 model cannot be built or
-  loaded, the torch encoder is used and a warning says why.
-- ``[classify] recheck_margin``: paragraphs whose int8 score lies this close
+- ``[classify] runtime``: ``"onnx"`` runs the encoder in onnxruntime
+  (:class:`pipeline.classify.onnx_encoder.OnnxEncoder`, built by the recipe
+  named in ``[classify] recipe``, int8 weights by default); ``"torch"`` is
+  the unoptimised path.  If the onnx model cannot be built or loaded, the
+  torch encoder is used and a warning says why.  The commitment and doubt
+  heads record the runtime whose vectors they were trained on; the
+  classifier warns when it runs them on another one
+  (:func:`pipeline.classify.runtime.check_runtime`).
+- ``[classify] recheck_margin``: paragraphs whose onnx score lies this close
   to a threshold are encoded again by torch (:mod:`pipeline.classify.onnx_classifier`),
-  so the labels are torch's; 0 keeps the int8 labels (faster, not the same).
+  so heads trained on torch vectors (the shipped defaults) give torch's
+  labels; it re-encodes a quarter to a third of the paragraphs.  0 keeps the
+  onnx labels: right for heads trained on the onnx vectors (commitment/doubt
+  v4, not the default: they missed the 0.005 F1 bar on dev, README), a
+  runtime warning for the others.
 - ``[flow] ner_process``: NER runs in one separate process (spawned, with
   its own copy of the spaCy pipeline), so that it computes on one core while
   the encoder computes on the other; in one process the two would share one
@@ -37,6 +45,7 @@ from functools import lru_cache
 from pipeline.classify.encoder import Encoder
 from pipeline.classify.onnx_classifier import DEFAULT_MARGIN, RecheckClassifier
 from pipeline.classify.predict import ParagraphClassifier
+from pipeline.classify.runtime import head_runtime
 from pipeline.config import load_config
 from pipeline.nlp.build import shared_nlp
 from pipeline.records import Entity
@@ -49,24 +58,28 @@ NER_LOCK = threading.Lock()
 CLASSIFY_LOCK = threading.Lock()
 
 
-def make_encoder(runtime: str | None = None, num_threads: int | None = None) -> Encoder:
+def make_encoder(runtime: str | None = None, num_threads: int | None = None, recipe: str | None = None) -> Encoder:
     """The encoder named by ``runtime`` (default ``[classify] runtime``).
 
-    ``"onnx"``: :class:`~pipeline.classify.onnx_encoder.OnnxEncoder`, falling
-    back to torch with a warning when onnxruntime or the int8 build fails;
-    ``"torch"``: :class:`~pipeline.classify.encoder.Encoder`.  ``num_threads``
-    defaults to ``[classify] threads``.  Raises ``ValueError`` for another
-    runtime name.
+    ``"onnx"``: :class:`~pipeline.classify.onnx_encoder.OnnxEncoder` built by
+    ``recipe`` (default ``[classify] recipe``), falling back to torch with a
+    warning when onnxruntime or the build fails; ``"torch"``:
+    :class:`~pipeline.classify.encoder.Encoder`.  ``num_threads`` defaults to
+    ``[classify] threads``.  Raises ``ValueError`` for another runtime name or
+    an unknown recipe.
     """
     cfg = load_config()["classify"]
     runtime = runtime or str(cfg.get("runtime", "onnx"))
     threads = int(num_threads or cfg.get("threads", 2))
     if runtime == "onnx":
+        from pipeline.classify.onnx_encoder import get_recipe
+
+        name = get_recipe(recipe or cfg.get("recipe")).name  # a typo in the config is an error, not a fallback
         try:
             from pipeline.classify.onnx_encoder import OnnxEncoder
 
-            return OnnxEncoder(num_threads=threads)
-        except Exception as err:  # any build/load failure: the torch path still gives the same labels
+            return OnnxEncoder(num_threads=threads, recipe=name)
+        except Exception as err:  # any build/load failure: torch still runs (the heads' runtime check warns)
             log.warning("onnx encoder unavailable (%s); using the torch encoder", err)
             return Encoder(num_threads=threads)
     if runtime == "torch":
@@ -78,16 +91,23 @@ def make_encoder(runtime: str | None = None, num_threads: int | None = None) -> 
 def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
     """The process-wide classifier on the configured encoder (loads once, ~2 s).
 
-    With the onnx runtime and ``[classify] recheck_margin`` > 0, a
-    :class:`~pipeline.classify.onnx_classifier.RecheckClassifier`: int8 for
-    every paragraph, the torch encoder again for those near a threshold.
+    With the onnx runtime and ``[classify] recheck_margin`` > 0 (default
+    0.13), a :class:`~pipeline.classify.onnx_classifier.RecheckClassifier`:
+    onnx for every paragraph, the torch encoder again for those near a
+    threshold, for heads trained on torch vectors.  With margin 0, the onnx
+    encoder alone (for heads trained on its vectors, e.g.
+    :mod:`pipeline.classify.train_runtime`; other heads log a runtime
+    warning).
     """
     cfg = load_config()["classify"]
     enc = make_encoder()
     enc.show_progress = False  # the flow shows one bar per cable instead
-    clf = ParagraphClassifier.load(encoder=enc)
     margin = float(cfg.get("recheck_margin", DEFAULT_MARGIN))
-    if getattr(enc, "runtime", "torch") == "torch" or margin <= 0:
+    recheck = getattr(enc, "runtime", "torch") != "torch" and margin > 0
+    if recheck:
+        enc.recheck_runtime = "torch"  # torch-trained heads get torch's labels back (runtime check passes)
+    clf = ParagraphClassifier.load(encoder=enc)
+    if not recheck:
         return clf
     exact = make_encoder("torch")
     exact.show_progress = False
@@ -96,7 +116,9 @@ def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
 
 def model_versions() -> dict[str, dict[str, str]]:
     """Name and version of every model a record depends on (provenance);
-    the encoder also names its ``runtime`` (``torch`` or ``onnxruntime-int8``)."""
+    the encoder also names its ``runtime`` (``torch`` or ``onnxruntime-int8``),
+    the commitment and doubt heads the runtime they were trained on
+    (``trained_on``)."""
     nlp = shared_nlp()
     versions = {
         "spacy": {
@@ -107,6 +129,8 @@ def model_versions() -> dict[str, dict[str, str]]:
     clf = shared_classifier()
     versions.update(clf.versions())
     versions["encoder"]["runtime"] = str(getattr(clf.encoder, "runtime", "torch"))
+    for task in ("commitment", "doubt"):  # the runtime whose vectors each head was trained on
+        versions[task]["trained_on"] = head_runtime(clf.heads[task])
     if isinstance(clf, RecheckClassifier):
         versions["encoder"]["recheck"] = f"torch within {clf.margin} of a threshold"
     return versions
