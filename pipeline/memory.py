@@ -60,6 +60,46 @@ def release_free_memory() -> None:
         libc.malloc_trim(0)
 
 
+class _MallInfo2(ctypes.Structure):
+    # struct mallinfo2 of glibc >= 2.33 (<malloc.h>): ten size_t fields
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def heap_stats() -> dict[str, float] | None:
+    """glibc's own account of the malloc heap, in MB (``mallinfo2(3)``):
+    ``in_use`` (bytes handed out and not freed, ``uordblks``), ``free``
+    (freed but kept in the arenas, ``fordblks``), ``mmapped`` (large blocks
+    mapped apart, ``hblkhd``).  ``None`` off glibc or before glibc 2.33.
+
+    Tells the two causes of a growing RSS apart: objects kept alive raise
+    ``in_use``; fragmentation raises ``free`` with ``in_use`` flat.
+    """
+    libc = _glibc()
+    fn = getattr(libc, "mallinfo2", None) if libc is not None else None
+    if fn is None:
+        return None
+    fn.restype = _MallInfo2
+    mi = fn()
+    mb = 1024 * 1024
+    return {"in_use": round(mi.uordblks / mb, 1), "free": round(mi.fordblks / mb, 1),
+            "mmapped": round(mi.hblkhd / mb, 1)}
+
+
+def log_heap(path: str | None, **extra: object) -> None:
+    """Append one JSON line of :func:`heap_stats`, this process's RSS and
+    ``extra`` to ``path`` (the soak sets ``CABLES_HEAP_LOG``); no-op when
+    ``path`` is empty.  Used once per chunk, so the cost does not matter."""
+    if not path:
+        return
+    import json
+    import time
+
+    row = {"t": round(time.time(), 1), "rss": round(rss_mb(os.getpid()), 1), **(heap_stats() or {}), **extra}
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory (``VmRSS``) of one process in MB, from Linux ``/proc``;
     0 when the process is gone or ``/proc`` is not there."""

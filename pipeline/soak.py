@@ -45,6 +45,27 @@ def build_drop(shards: str, n: int, drop: Path) -> int:
     return written
 
 
+def heap_windows(rows: list[dict], n: int, parts: int = 5) -> list[dict]:
+    """The annotate process's own per-chunk probe (``CABLES_HEAP_LOG``:
+    RSS, glibc heap in use / free / mmapped, spaCy strings, ruler cache)
+    summed up per fifth of the run: the median of each figure in the window.
+    In-use heap that climbs means objects kept alive; free heap that climbs
+    with in-use flat means fragmentation."""
+    out = []
+    for k in range(parts):
+        lo, hi = n * k / parts, n * (k + 1) / parts
+        win = [r for r in rows if lo < r.get("cables", 0) <= hi]
+        if not win:
+            continue
+        row = {"cables": f"{int(lo)}-{int(hi)}"}
+        for key in ("rss", "in_use", "free", "mmapped", "spacy_strings", "ruler_regex_hits"):
+            vals = sorted(r[key] for r in win if key in r)
+            if vals:
+                row[key] = vals[len(vals) // 2]
+        out.append(row)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.soak", description=__doc__.split("\n\n")[0])
     ap.add_argument("--cables", type=int, default=2000)
@@ -56,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         drop.mkdir()
         n = build_drop(args.shards, args.cables, drop)
         t0 = time.perf_counter()
+        heap_log = Path(tmp) / "heap.jsonl"
+        env = dict(os.environ, CABLES_HEAP_LOG=str(heap_log))
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-q", "annotate", str(drop), "--out-dir",
-                                 str(out), "--no-progress"], stdout=subprocess.PIPE, text=True)
+                                 str(out), "--no-progress"], stdout=subprocess.PIPE, text=True, env=env)
         samples: list[tuple[float, int, float, float]] = []  # (seconds, cables written, rss main, rss children)
         marks = [round(n * k / 10) for k in range(1, 11)]
         print(f"{'cables done':>12}{'seconds':>10}{'main MB':>10}{'children MB':>12}", flush=True)
@@ -70,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{done:>12}{samples[-1][0]:>10.0f}{samples[-1][2]:>10.0f}{samples[-1][3]:>12.0f}", flush=True)
             time.sleep(2)
         summary = json.loads(proc.stdout.read().strip().splitlines()[-1])
+        heap = [json.loads(x) for x in heap_log.read_text().splitlines()] if heap_log.exists() else []
     peak = max(s[2] + s[3] for s in samples)
     mid = [s for s in samples if n * 0.1 <= s[1] <= n * 0.9]
     report = {"cables": n, "written": summary["cables_written"], "paragraphs": summary["paragraphs"],
@@ -79,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
               "main_rss_at_90pct_mb": round(mid[-1][2]) if mid else None,
               "children_rss_at_10pct_mb": round(mid[0][3]) if mid else None,
               "children_rss_at_90pct_mb": round(mid[-1][3]) if mid else None}
+    report["heap_windows"] = heap_windows(heap, n)
+    for w in report["heap_windows"]:
+        print("  " + "  ".join(f"{k} {v}" for k, v in w.items()), flush=True)
     if args.samples:
         args.samples.write_text(json.dumps([dict(zip(("s", "cables", "main_mb", "children_mb"), x)) for x in samples]))
     print(json.dumps(report))

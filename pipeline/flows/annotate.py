@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import time
 import uuid
 from collections import Counter, deque
@@ -39,7 +40,7 @@ from pipeline.classify.context import contexts_for
 from pipeline.config import load_config
 from pipeline.flows import models as loaded
 from pipeline.flows import stages
-from pipeline.memory import release_free_memory
+from pipeline.memory import log_heap, release_free_memory
 from pipeline.records import Cable, CableRecord, Entity, ParagraphPredictions
 from pipeline.store.jsonl import AtomicJsonlWriter
 from pipeline.store.ledger import Ledger, LedgerEntry, utc_now
@@ -207,6 +208,8 @@ def _run_chunks(
         release_free_memory()  # chunks of varying sizes fragment the heap (pipeline.memory)
         summary.failures.extend(failures)
         summary.cables_written += len(records)
+        # the soak's probe (python -m pipeline.soak): heap and cache sizes per chunk
+        log_heap(os.environ.get("CABLES_HEAP_LOG"), cables=summary.cables_written, **loaded.cache_sizes())
         summary.paragraphs += sum(len(c.paragraphs) for c in cables)
         bar.update(len(chunk))
 

@@ -136,6 +136,18 @@ def model_versions() -> dict[str, dict[str, str]]:
     return versions
 
 
+def cache_sizes() -> dict[str, int]:
+    """Sizes of what grows with the text seen in this process: spaCy's string
+    store and the cable ruler's remembered regex hits (bounded,
+    :attr:`pipeline.nlp.ruler.TokenTrie.MAX_CACHE`).  For the memory soak."""
+    nlp = shared_nlp()
+    out = {"spacy_strings": len(nlp.vocab.strings)}
+    if "cable_ruler" in nlp.pipe_names:
+        trie = getattr(nlp.get_pipe("cable_ruler"), "trie", None)
+        out["ruler_regex_hits"] = len(getattr(trie, "_hits", {}))
+    return out
+
+
 # -- NER in its own process ---------------------------------------------------
 
 _POOL: ProcessPoolExecutor | None = None
