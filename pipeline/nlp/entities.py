@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import re
 from collections.abc import Iterator, Sequence
 
@@ -161,7 +163,19 @@ def extract_entities(
     for i, text in enumerate(seen):
         pieces.extend((i, off, piece) for off, piece in _windows(text, size))
     out: list[list[Entity]] = [[] for _ in texts]
-    docs = nlp.pipe((p for _, _, p in pieces), batch_size=bs)
+    # spaCy keeps every new word's string for the life of the Vocab: over a
+    # long run (a scheduled `cables serve`) that grows without bound.  Docs
+    # made inside a memory zone give their strings back when it closes;
+    # nothing of a Doc leaves this function (Entity holds plain copies).
+    zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
+    with zone:
+        _collect(nlp.pipe((p for _, _, p in pieces), batch_size=bs), pieces, texts, seen, years, references, out)
+    _resolve_acronyms(texts, seen, out, cables)
+    return out
+
+
+def _collect(docs, pieces, texts, seen, years, references, out: list[list[Entity]]) -> None:
+    """Entities of each piece's ``doc`` into ``out[i]`` (offsets into ``texts[i]``)."""
     for (i, off, _), doc in zip(pieces, docs):
         text = texts[i]
         for ent in doc.ents:
@@ -182,10 +196,8 @@ def extract_entities(
             elif ent.label_ == "PERSON":
                 span = _title_before(seen[i], start)
                 title = text[span[0] : span[1]] if span else None
-            out[i].append(Entity(text=orig, label=ent.label_, start=start, end=end, kb_id=kb_id, title=title,
+            out[i].append(Entity(text=orig, label=str(ent.label_), start=start, end=end, kb_id=kb_id, title=title,
                                  expansion=expansion))
-    _resolve_acronyms(texts, seen, out, cables)
-    return out
 
 
 def _resolve_acronyms(

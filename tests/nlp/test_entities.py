@@ -171,3 +171,21 @@ def test_tag_entities_carry_their_meaning_where_known(nlp):
     assert tags["PHUM"] == "Human rights"
     assert tags["KWMN"] == "Women's issues"
     assert tags.get("CB") is None
+
+
+def test_new_words_leave_no_strings_behind(nlp, phnompenh_path):
+    """A long run sees new words without end; spaCy would keep each one's
+    string for the life of the pipeline.  extract_entities runs the pipeline
+    in a memory zone, so the store is back to its size afterwards, and the
+    entities it returns are plain strings that outlive the zone."""
+    from pipeline.cables.parse import parse_file
+
+    texts = [p.text for p in parse_file(phnompenh_path).paragraphs[:6]]
+    texts = [t + " Zqwxvplorth Ambassador Yrtkvenshaw met Qzzplim." for t in texts]
+    extract_entities(nlp, texts[:1])  # warm-up: anything the pipeline adds once for good
+    before = len(nlp.vocab.strings)
+    ents = extract_entities(nlp, texts)
+    assert len(nlp.vocab.strings) == before
+    assert "Zqwxvplorth" not in nlp.vocab.strings
+    assert any(e.label == "GPE" for es in ents for e in es)
+    assert all(isinstance(e.label, str) and e.text for es in ents for e in es)
