@@ -52,10 +52,11 @@ def rclient(annotated, labels, tiny_labels, models, tmp_path, prefect_harness):
 
 
 def test_retrain_shows_new_and_current_then_promotes_on_request(rclient, models, tmp_path):
-    from pipeline.classify.registry import default_version, load_default
+    from pipeline.classify.registry import default_version, load_default, next_version
 
     current = default_version(TASK, models)
-    nxt = f"v{int(current[1:]) + 1}"
+    nxt = next_version(TASK, models)  # one past the highest on disk (v4 exists beside the default v3)
+    assert int(nxt[1:]) > int(current[1:])
     paras = rclient.get("/api/cables/00ATHENS1917").json()["record"]["paragraphs"][:3]  # a 'train' cable
     for p, v in zip(paras, (1, 0, 1)):
         assert rclient.post("/api/decisions", headers=TOKEN,
