@@ -93,7 +93,8 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
           number: str | None = None) -> Paragraph | None:
     """Paragraph from lines ``lo..hi-1`` (``m``: the number or lead match on
     line lo; ``number`` given for a sub-portion, else read from ``m``)."""
-    content = [ln for ln in lines[lo:hi] if ln.kind == "text"]
+    at = [k for k in range(lo, hi) if lines[k].kind == "text"]
+    content = [lines[k] for k in at]
     if not content:
         return None
     first = content[0]
@@ -128,10 +129,9 @@ def _make(lines: list[Line], lo: int, hi: int, m: re.Match | None, heading: str 
     else:
         first_text = lead_word + first_text
     raws = [first_text] + [ln.raw for ln in content[1:]]
-    for j, ln in enumerate(content):
+    for j, k in enumerate(at):
         # a portion marking printed after its portion, over a blank line
         # ("... coordination. (SBU)\n\nEND CAPITAL-SPECIFIC", 08STATE1265)
-        k = lines.index(ln, lo)
         tm = TRAILING_MARK.search(raws[j].rstrip())
         if tm and j < len(content) - 1 and lines[k + 1].kind in ("blank", "drop") \
                 and valid_marking(f"({tm.group('m')})") and tm.start() > 0:

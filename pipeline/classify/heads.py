@@ -78,6 +78,17 @@ def read_head_files(folder: Path, load_file):
         raise HeadFileError(f"{folder}: unreadable head: {err}") from err
 
 
+def write_head_files(folder: Path, arrays: dict, meta: dict, task: str, fmt: str) -> None:
+    """Write ``arrays`` to ``head.safetensors`` (tagged with ``task`` and
+    ``fmt``) and ``meta`` to ``meta.json`` in ``folder`` (created); the
+    counterpart of :func:`read_head_files`."""
+    from safetensors.numpy import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(arrays, str(folder / HEAD_FILE), metadata={"task": task, "format": fmt})
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
 @dataclass
 class TaskHead:
     """A trained head plus what is needed to use and describe it.

@@ -32,7 +32,6 @@ depend on batch size.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import asdict, dataclass, field
@@ -44,7 +43,7 @@ import scipy.sparse as sp
 
 from .baselines import cue_rule
 from .context import ParagraphContext
-from .heads import HEAD_FILE, META_FILE, HeadFileError, read_head_files
+from .heads import HeadFileError, read_head_files, write_head_files
 
 log = logging.getLogger(__name__)
 
@@ -264,10 +263,6 @@ class HybridHead:
         }
 
     def save(self, folder: Path) -> None:
-        from safetensors.numpy import save_file
-
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         # safetensors writes raw buffers: every array must be C-contiguous
         # (scikit-learn's multinomial coef_ is Fortran-ordered).
         arrays = {
@@ -277,8 +272,7 @@ class HybridHead:
         }
         if self.idf_nb is not None:
             arrays["idf_nb"] = np.ascontiguousarray(self.idf_nb, dtype=np.float16)
-        save_file(arrays, str(folder / HEAD_FILE), metadata={"task": self.task, "format": FORMAT})
-        (folder / META_FILE).write_text(json.dumps(self.meta(), indent=2) + "\n", encoding="utf-8")
+        write_head_files(Path(folder), arrays, self.meta(), self.task, FORMAT)
 
     @classmethod
     def load(cls, folder: Path) -> "HybridHead":

@@ -28,7 +28,6 @@ they do not depend on batch size.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .baselines import cue_rule
-from .heads import HEAD_FILE, META_FILE, HeadFileError, read_head_files
+from .heads import HeadFileError, read_head_files, write_head_files
 from .hybrid import EMB_DIM, TEXT_DIM, fit_idf, tfidf
 from .sentence_units import Units, embed_sentences, mean_vectors, paragraph_sentences, scoring_units, training_units
 
@@ -144,15 +143,10 @@ class SentenceHead:
 
     def save(self, folder: Path) -> None:
         """Write ``head.safetensors`` and ``meta.json`` into ``folder`` (created)."""
-        from safetensors.numpy import save_file
-
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         arrays = {"coef": np.ascontiguousarray(self.coef, dtype=np.float16),
                   "intercept": np.ascontiguousarray(self.intercept, dtype=np.float32),
                   "idf": np.ascontiguousarray(self.idf, dtype=np.float16)}
-        save_file(arrays, str(folder / HEAD_FILE), metadata={"task": self.task, "format": FORMAT})
-        (folder / META_FILE).write_text(json.dumps(self.meta(), indent=2) + "\n", encoding="utf-8")
+        write_head_files(Path(folder), arrays, self.meta(), self.task, FORMAT)
 
     @classmethod
     def load(cls, folder: Path) -> "SentenceHead":
