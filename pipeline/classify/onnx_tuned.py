@@ -204,17 +204,31 @@ class OnnxSentenceTuner:
     ``net`` gives the tokenizer, the layer count and the weights the onnx
     model is built from (on first use, then cached).  ``num_threads``:
     onnxruntime intra-op threads.  Raises ``ValueError`` for an unknown
-    recipe; export, quantiser and onnxruntime errors pass through.
-    :meth:`sentence_logits` and :meth:`predict_proba` return what the torch
-    network's do (shapes, dtypes, order); values differ by float rounding
-    (fp32) or int8 rounding (int8).
+    recipe or a negative margin; export, quantiser and onnxruntime errors
+    pass through.  :meth:`sentence_logits` and :meth:`predict_proba` return
+    what the torch network's do (shapes, dtypes, order); values differ by
+    float rounding (fp32) or int8 rounding (int8).
+
+    ``recheck_margin`` (default 0: off): a sentence whose onnx P for either
+    task lies within this of ``threshold`` is scored again by the torch
+    ``net``.  A paragraph's label is the max over its sentences, so when the
+    onnx error is below the margin every paragraph label equals torch's: a
+    sentence not re-checked is on the same side of the threshold in both
+    runtimes.
     """
 
     def __init__(self, net: SentenceTuner, recipe: str | None = DEFAULT_RECIPE, num_threads: int | None = 2,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, recheck_margin: float = 0.0, threshold: float = 0.5):
         import onnxruntime as ort
 
+        if recheck_margin < 0:
+            raise ValueError(f"recheck_margin must be >= 0, got {recheck_margin}")
         self.net = net
+        self.recheck_margin = float(recheck_margin)
+        self.threshold = float(threshold)
+        #: Sentences scored, and of those re-scored by torch (:meth:`sentence_logits`).
+        self.seen = 0
+        self.rechecked = 0
         self.tokenizer = net.tokenizer
         self.layers = net.layers
         self.recipe = get_recipe(recipe)
@@ -269,6 +283,13 @@ class OnnxSentenceTuner:
             lg = lg.astype(np.float64)
             for row, i in enumerate(batch):
                 out[owner[i]] = np.maximum(out[owner[i]], lg[row])
+        self.seen += len(sentences)
+        if self.recheck_margin > 0 and len(sentences):
+            P = 1.0 / (1.0 + np.exp(-out))
+            near = np.flatnonzero((np.abs(P - self.threshold) < self.recheck_margin).any(axis=1))
+            if near.size:
+                out[near] = self.net.sentence_logits([sentences[i] for i in near], batch_size)
+                self.rechecked += int(near.size)
         return out
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -286,9 +307,10 @@ class OnnxSentenceTuner:
 
 
 def runner_for(net: SentenceTuner, runtime: str = "torch", recipe: str | None = DEFAULT_RECIPE,
-               num_threads: int | None = 2, cache_dir: Path | None = None):
+               num_threads: int | None = 2, cache_dir: Path | None = None, recheck_margin: float = 0.0):
     """What scores texts for ``net``: ``net`` itself when ``runtime`` is
-    ``"torch"``, an :class:`OnnxSentenceTuner` when ``"onnx"``.
+    ``"torch"``, an :class:`OnnxSentenceTuner` (with ``recheck_margin``)
+    when ``"onnx"``.
 
     Falls back to ``net`` (logging a warning) when onnxruntime is missing or
     the build or session fails, so the flow keeps running on torch.  Raises
@@ -301,7 +323,7 @@ def runner_for(net: SentenceTuner, runtime: str = "torch", recipe: str | None = 
         raise ValueError(f"unknown runtime {runtime!r}; expected 'torch' or 'onnx'")
     get_recipe(recipe)
     try:
-        return OnnxSentenceTuner(net, recipe, num_threads, cache_dir)
+        return OnnxSentenceTuner(net, recipe, num_threads, cache_dir, recheck_margin=recheck_margin)
     except Exception as err:  # noqa: BLE001 - export/quantiser/onnxruntime raise many kinds; torch still works
         log.warning("onnx tuned network unavailable (%s: %s); scoring with torch", type(err).__name__, err)
         return net
@@ -336,14 +358,18 @@ def tuned_network(version: str | None = None, models_dir: Path | None = None) ->
 
 
 def compare(recipes: Sequence[str] = ("fp32", "int8"), speed_n: int = 300, threads: int = 2, batch_size: int = 64,
-            models_dir: Path | None = None, quality: bool = True, version: str | None = None) -> dict[str, Any]:
+            models_dir: Path | None = None, quality: bool = True, version: str | None = None,
+            recheck: Sequence[float] = ()) -> dict[str, Any]:
     """Torch vs each recipe on the network of commitment ``version`` (default
     DEFAULT; :func:`tuned_network`; the doubt head of a run shares it).
 
     Speed: paragraphs/s of ``predict_proba`` on the same ``speed_n`` paragraphs
     of ``corpora/drops/sample`` (:func:`.onnx_recipes.sample_paragraphs`),
     ``threads`` threads, torch timed before and after the recipes (the box
-    is shared: read the ratios).  Quality (``quality``): on every labelled
+    is shared: read the ratios).  ``recheck``: margins of extra
+    ``int8+rc<margin>`` runners (int8 with the torch re-check of
+    :class:`OnnxSentenceTuner`; ``rechecked_share_*`` = re-scored sentences /
+    sentences in the timed and in the labelled runs).  Quality (``quality``): on every labelled
     paragraph of ``corpora/labelled/paragraphs.jsonl`` (leading marking
     stripped) the share of labels (P >= 0.5) equal to torch's, max |dP| to
     torch, and F1 of True against the gold labels on the dev cables
@@ -360,20 +386,28 @@ def compare(recipes: Sequence[str] = ("fp32", "int8"), speed_n: int = 300, threa
     runners: dict[str, Any] = {"torch": net}
     for r in recipes:
         runners[r] = OnnxSentenceTuner(net, r, num_threads=threads)
+    for m in recheck:
+        runners[f"int8+rc{m:g}"] = OnnxSentenceTuner(net, "int8", num_threads=threads, recheck_margin=m)
+    fast = [name for name in runners if name != "torch"]
     out: dict[str, Any] = {"version": version, "state_sha256": state_sha256(net)[:12], "threads": threads,
                            "batch_size": batch_size, "speed_paragraphs": 0, "runtimes": {name: {} for name in runners}}
     if speed_n:
         texts = sample_paragraphs(speed_n)
         out["speed_paragraphs"] = len(texts)
         runners["torch"].predict_proba(texts[:8], batch_size)  # warm-up: first-call allocations
-        order = ["torch", *recipes, "torch"]
+        order = ["torch", *fast, "torch"]
         for name in order:
             ps = paragraphs_per_s(runners[name], texts, batch_size)
             out["runtimes"][name].setdefault("paragraphs_per_s", []).append(round(ps, 2))
         t_ps = float(np.mean(out["runtimes"]["torch"]["paragraphs_per_s"]))
-        for name in recipes:
+        for name in fast:
             out["runtimes"][name]["x_torch"] = round(out["runtimes"][name]["paragraphs_per_s"][0] / t_ps, 3)
         out["load_avg"] = os.getloadavg()[0]
+        for name in fast:
+            r = runners[name]
+            if r.recheck_margin:
+                out["runtimes"][name]["rechecked_share_speed"] = round(r.rechecked / max(1, r.seen), 4)
+                r.seen = r.rechecked = 0
     if quality:
         rows = [json.loads(x) for x in Path(DEFAULT_LABELS).read_text("utf-8").splitlines() if x.strip()]
         dev_ids = load_splits(DEFAULT_SPLITS)["dev"]
@@ -381,6 +415,10 @@ def compare(recipes: Sequence[str] = ("fp32", "int8"), speed_n: int = 300, threa
         dev = np.array([r["cable_id"] in dev_ids for r in rows])
         out["paragraphs"], out["dev_paragraphs"] = len(rows), int(dev.sum())
         probs = {name: runner.predict_proba(texts, batch_size) for name, runner in runners.items()}
+        for name in fast:
+            r = runners[name]
+            if r.recheck_margin:
+                out["runtimes"][name]["rechecked_share_labelled"] = round(r.rechecked / max(1, r.seen), 4)
         for j, task in enumerate(TASK_ORDER):
             has = np.array([r.get(task) is not None for r in rows])
             gold = np.array([bool(r.get(task)) for r in rows])
@@ -399,13 +437,13 @@ def compare(recipes: Sequence[str] = ("fp32", "int8"), speed_n: int = 300, threa
 
 def table(res: dict[str, Any]) -> str:
     """Plain-text table of :func:`compare`'s result."""
-    head = f"{'runtime':<10}{'p/s':>16}{'x torch':>9}"
+    head = f"{'runtime':<12}{'p/s':>16}{'x torch':>9}"
     for t in TASK_ORDER:
         head += f"{t[:4] + ' same':>11}{'max|dP|':>9}{'F1 dev':>8}{'F1 all':>8}"
     lines = [head]
     for name, r in res["runtimes"].items():
         ps = "/".join(f"{x:.1f}" for x in r.get("paragraphs_per_s", []))
-        line = f"{name:<10}{ps:>16}{r.get('x_torch', 1.0):>9.2f}"
+        line = f"{name:<12}{ps:>16}{r.get('x_torch', 1.0):>9.2f}"
         for t in TASK_ORDER:
             x = r.get(t)
             line += (f"{x['same_as_torch']:>11.2%}{x['max_abs_dP']:>9.4f}{x['f1_dev']:>8.4f}{x['f1_all']:>8.4f}"
@@ -427,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-quality", action="store_true", help="skip the labelled-paragraph comparison")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--recheck", default="", help="comma-separated margins of int8+torch re-check runners")
     ap.add_argument("--version", default=None, help="commitment head version holding the network (default: DEFAULT)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.build else logging.WARNING)
@@ -441,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.compare:
         ap.error("give --compare or --build")
     res = compare(recipes, args.speed, args.threads, args.batch_size, quality=not args.no_quality,
-                  version=args.version)
+                  version=args.version, recheck=[float(m) for m in args.recheck.split(",") if m])
     print(table(res))
     print(json.dumps(res))
     return 0
