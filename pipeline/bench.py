@@ -15,8 +15,10 @@ writes the first N cables of the corpus shards into a temporary drop):
    JSON).
 2. **stages**, in this process on the same cables with models loaded:
    parse, NER (one process), the configured encoder alone (``encoder_fast``:
-   int8 onnxruntime by default), classify (that encoder, the three heads and
-   the torch re-check of near-threshold paragraphs), and the **bare torch encoder** (MiniLM in
+   int8 onnxruntime; left out when no head reads its vectors, as with the
+   tuned commitment/doubt heads), classify (the three heads with whatever
+   network or encoder they run, and any torch re-check of near-threshold
+   paragraphs), and the **bare torch encoder** (MiniLM in
    torch, batch 32, 2 threads, no NER, no parsing) on the same paragraph
    texts.  ``ratio`` = end-to-end paragraphs/s / bare torch encoder
    paragraphs/s; both come from this one run.
@@ -262,7 +264,9 @@ def _stage_timings(report: BenchReport, paths: list[Path], torch_batch: int, tor
     from pipeline.nlp.entities import extract_entities
 
     (nlp, clf), report.load_seconds = _timed(lambda: (shared_nlp(), shared_classifier()))
-    report.runtime = str(getattr(clf.encoder, "runtime", "torch"))
+    # tuned commitment/doubt heads run their own network: the shared encoder is then unused
+    report.runtime = str(getattr(clf.encoder, "runtime", "torch")) if getattr(clf, "needs_embedding", True) \
+        else "none (tuned heads run their own network in torch)"
     bs = int(load_config()["classify"]["batch_size"])
     (cables, _failures), parse_s = _timed(stages.parse_many, paths)
     texts = stages.paragraph_texts(cables)
@@ -273,8 +277,9 @@ def _stage_timings(report: BenchReport, paths: list[Path], torch_batch: int, tor
     _, ner_s = _timed(extract_entities, nlp, texts, years=years, cables=groups)
     report.stages.append(StageTiming("ner", ner_s, n_c, n_p))
     bare = [strip_leading_marking(t) for t in texts]  # what classify encodes
-    _, enc_s = _timed(clf.encoder.embed, bare, batch_size=bs)
-    report.stages.append(StageTiming("encoder_fast", enc_s, n_c, n_p))
+    if getattr(clf, "needs_embedding", True):
+        _, enc_s = _timed(clf.encoder.embed, bare, batch_size=bs)
+        report.stages.append(StageTiming("encoder_fast", enc_s, n_c, n_p))
     contexts = [ctx for cable in cables for ctx in contexts_for(cable)]
     _, cls_s = _timed(clf.predict, texts, contexts=contexts, batch_size=bs)
     report.stages.append(StageTiming("classify", cls_s, n_c, n_p))

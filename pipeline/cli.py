@@ -156,7 +156,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from pipeline.flows.retrain import retrain_flow
 
-    tasks = list(TASKS) if args.task == "all" else [args.task]
+    tasks = list(TASKS) if "all" in args.task else list(dict.fromkeys(args.task))
     result = retrain_flow(
         tasks=tasks,
         labels=[str(p) for p in args.labels],
@@ -289,7 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="retrain the paragraph classifiers (Prefect flow retrain-classifiers); a new version becomes the "
         "default only if not worse on dev",
     )
-    t.add_argument("--task", choices=(*TASKS, "all"), default="all")
+    t.add_argument("--task", choices=(*TASKS, "all"), nargs="+", default=["all"],
+                   help="task(s) to train (default all); commitment and doubt share one fine-tuned network, "
+                        "fitted once when both are named")
     t.add_argument(
         "--labels", type=Path, nargs="+", default=[REPO_ROOT / "corpora" / "labelled" / "paragraphs.jsonl"],
         help="labelled paragraphs (LABELING.md format) and/or review-app labels files (corrections)",

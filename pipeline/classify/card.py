@@ -24,7 +24,13 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
     task, enc = meta["task"], meta["encoder"]
     data = metrics["data"]
     spec = meta.get("spec")
-    if meta.get("format") == "finetuned-minilm-1":
+    tuned = meta.get("format") == "sentence-tuned-1"
+    if tuned:
+        head = (f"all-MiniLM-L6-v2 ({meta['layers']} layers, word embeddings frozen, the rest trained) fine-tuned on "
+                "sentences with one linear output per task (" + ", ".join(meta["tasks"]) + ") on the masked mean of "
+                "the last layer; each sentence scored (sentences over 126 word pieces in chunks), the paragraph takes "
+                "the highest; weights float16, the same file for both tasks")
+    elif meta.get("format") == "finetuned-minilm-1":
         head = (f"all-MiniLM-L6-v2 fine-tuned (lower {meta['frozen_layers']} of 6 layers and the embeddings frozen, "
                 f"top layers trained) with a linear output per task ({', '.join(meta['tasks'])}) on each chunk's "
                 "mean-pooled last layer; a paragraph's logit is the maximum over its chunks")
@@ -40,7 +46,8 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         head = "linear (logistic)" if meta["hidden"] == 0 else f"one hidden layer of {meta['hidden']} (GELU, dropout {meta['dropout']})"
         head += f" over the {meta['input_dim']}-d embedding"
     if meta["kind"] == "binary":
-        out_line = f"binary, P(True) by sigmoid; label = P >= {meta['threshold']:.2f} (threshold chosen by grouped 5-fold CV on the training data)"
+        out_line = f"binary, P(True) by sigmoid; label = P >= {meta['threshold']:.2f} " + (
+            "(fixed; not chosen on evaluation data)" if tuned else "(threshold chosen by grouped 5-fold CV on the training data)")
     else:
         out_line = f"{len(meta['labels'])}-way softmax over {', '.join(meta['labels'])}"
         if meta.get("cap_by_level"):
@@ -58,11 +65,13 @@ def render(meta: dict[str, Any], metrics: dict[str, Any]) -> str:
         f"- Trained: {metrics['trained_at']} ({metrics['train_seconds']:.0f} s on 2 shared CPU cores, embeddings read from the on-disk cache where present)",
         f"- Base encoder: {enc['name']} (package {enc.get('package')} {enc['version']}, "
         f"weights sha256 {enc.get('weights_sha256', '?')[:16]}...)"
-        + ("; chunks of 254 word pieces, max over chunks" if meta.get("format") == "finetuned-minilm-1" else
+        + ("; fine-tuned on the labelled sentences (see Model)" if tuned else
+           "; chunks of 254 word pieces, max over chunks" if meta.get("format") == "finetuned-minilm-1" else
            ", frozen; mean pooling, L2-normalised, paragraphs over 254 word pieces split into chunks whose vectors are averaged"),
         f"- Model: {head}; {out_line}",
         sel_line,
-        "- Files: head.safetensors (weights), meta.json, metrics.json (these numbers), plots or curve points",
+        "- Files: " + ("sentence_tuned.safetensors (weights)" if tuned else "head.safetensors (weights)")
+        + ", meta.json, metrics.json (these numbers), plots or curve points",
         "",
         "## Data",
         "",

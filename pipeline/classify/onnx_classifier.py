@@ -43,8 +43,9 @@ DEFAULT_MARGIN = 0.13
 
 
 def _reads_embedding(head) -> bool:
-    spec = getattr(head, "spec", None)
-    return True if spec is None else bool(getattr(spec, "embedding", True))
+    from .runtime import reads_embedding
+
+    return reads_embedding(head)
 
 
 class RecheckClassifier:

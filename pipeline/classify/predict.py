@@ -33,7 +33,7 @@ from .context import ParagraphContext
 from .heads import HeadFileError, TaskHead
 from .markings import strip_leading_marking
 from .registry import TASKS, load_default, resolve_models_dir
-from .runtime import check_runtime, encoder_for_heads
+from .runtime import check_runtime, encoder_for_heads, reads_embedding
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,9 @@ class ParagraphClassifier:
         self.encoder = encoder
         self.heads = heads
         self.models_dir = models_dir
+        #: Whether any head reads the shared paragraph vector; when none does
+        #: (tuned commitment/doubt heads, sensitivity v3) the encoder pass is skipped.
+        self.needs_embedding = any(reads_embedding(h) for h in heads.values())
 
     @classmethod
     def load(cls, models_dir: Path | str | None = None, encoder: Encoder | None = None) -> "ParagraphClassifier":
@@ -89,7 +92,9 @@ class ParagraphClassifier:
         Raises ``TypeError`` when ``texts`` is a string or holds a non-string,
         ``ValueError`` when ``contexts`` has another length.
         """
-        emb = self.embed(texts, batch_size=batch_size)
+        if isinstance(texts, str) or any(not isinstance(t, str) for t in texts):
+            raise TypeError("predict() takes a list of strings")
+        emb = self.embed(texts, batch_size=batch_size) if self.needs_embedding else None
         return self.predict_embeddings(emb, texts=texts, contexts=contexts)
 
     def predict_embeddings(
@@ -99,18 +104,26 @@ class ParagraphClassifier:
         contexts: list[ParagraphContext | None] | None = None,
     ) -> list[ParagraphPredictions]:
         """Apply the three heads to ready embeddings ``(n, 384)`` (plus the
-        texts and contexts that hybrid heads read)."""
-        if contexts is not None and len(contexts) != len(emb):
-            raise ValueError(f"{len(contexts)} contexts for {len(emb)} paragraphs")
+        texts and contexts that hybrid and tuned heads read).  ``emb`` may be
+        None when no head reads it (:attr:`needs_embedding` False); then
+        ``texts`` give the paragraph count."""
+        if emb is None:
+            if texts is None or self.needs_embedding:
+                raise ValueError("embeddings are needed by these heads" if texts is not None else "no texts")
+            n = len(texts)
+        else:
+            n = len(emb)
+        if contexts is not None and len(contexts) != n:
+            raise ValueError(f"{len(contexts)} contexts for {n} paragraphs")
         if texts is not None:
-            if len(texts) != len(emb):
-                raise ValueError(f"{len(texts)} texts for {len(emb)} embeddings")
+            if len(texts) != n:
+                raise ValueError(f"{len(texts)} texts for {n} embeddings")
             texts = [strip_leading_marking(t) for t in texts]
         com, dou = self.heads["commitment"], self.heads["doubt"]
         p_com, p_dou = _proba(com, emb, texts, contexts), _proba(dou, emb, texts, contexts)
         p_sen = _proba(self.heads["sensitivity"], emb, texts, contexts)
         out = []
-        for i in range(len(emb)):
+        for i in range(n):
             scores = {lab: float(p_sen[i, j]) for j, lab in enumerate(SENSITIVITY_LABELS)}
             out.append(
                 ParagraphPredictions(

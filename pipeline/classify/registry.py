@@ -91,13 +91,17 @@ def load_version(task: str, version: str, models_dir: Path | str | None = None) 
 
 
 def load_head(folder: Path):
-    """A :class:`.heads.TaskHead` or a :class:`.hybrid.HybridHead`, per ``meta.json``."""
+    """A :class:`.heads.TaskHead`, :class:`.hybrid.HybridHead` or
+    :class:`.tuned_head.TunedHead`, per ``meta.json``'s ``format``."""
     from .hybrid import FORMAT, HybridHead
+    from .tuned_head import FORMAT as TUNED, TunedHead
 
     try:
         fmt = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8")).get("format")
     except (OSError, ValueError):
         fmt = None
+    if fmt == TUNED:
+        return TunedHead.load(folder)
     return HybridHead.load(folder) if fmt == FORMAT else TaskHead.load(folder)
 
 

@@ -43,7 +43,11 @@ def head_runtime(head) -> str:
 
 
 def reads_embedding(head) -> bool:
-    """Whether ``head`` reads the encoder's vector (a hybrid head may not)."""
+    """Whether ``head`` reads the encoder's vector (a hybrid head may not; a
+    :class:`.tuned_head.TunedHead` never does: it runs its own network)."""
+    own = getattr(head, "reads_embedding", None)
+    if own is not None:
+        return bool(own)
     spec = getattr(head, "spec", None)
     return True if spec is None else bool(getattr(spec, "embedding", True))
 

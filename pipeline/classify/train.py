@@ -56,6 +56,9 @@ from .hybrid import FeatureSpec, HybridHead, fit_hybrid
 from .evaluate import at_threshold, calibration, confusion, operating_point, pr_points, save_plots, save_reliability
 from .metrics import report, table
 from .registry import TASKS, ModelNotFound, default_version, publish, resolve_models_dir
+from .runtime import reads_embedding
+from .sentence_finetune import TASK_ORDER as TUNED_TASKS
+from .train_tuned import THRESHOLD as TUNED_THRESHOLD, fit_pair, model_kind
 
 log = logging.getLogger(__name__)
 
@@ -140,11 +143,20 @@ def _fit_and_score(
     labels: list[Any],
     cache_dir: Path | None,
     seed: int,
-) -> tuple[HybridHead, dict[str, Any], np.ndarray, np.ndarray]:
-    """Select, fit; return the head, selection info, eval probabilities and predictions."""
+    ds=None,
+    train_ids: set[str] | None = None,
+) -> tuple[Any, dict[str, Any], np.ndarray, np.ndarray]:
+    """Select, fit; return the head, selection info, eval probabilities and predictions.
+
+    ``ds``/``train_ids`` (the labelled dataset and the training cables) let
+    commitment/doubt train the tuned network (:mod:`.train_tuned`, the
+    default ``[train] commitment_doubt_model``); without them, or with
+    ``"hybrid"``, the hybrid head is fitted."""
     from sklearn.model_selection import GroupKFold
 
     binary = labels == [False, True]
+    if binary and ds is not None and model_kind() == "tuned":
+        return _fit_tuned(task, encoder, ds, train_ids or set(), evalset, seed)
     texts = [e.text for e in train]
     if binary:
         Xtr = cached_embed(encoder, texts, cache_dir)
@@ -182,6 +194,23 @@ def _fit_and_score(
     proba = head.predict_proba(Xev, [e.text for e in evalset], [e.context for e in evalset])
     pred = proba >= head.threshold if binary else np.asarray(labels, dtype=object)[proba.argmax(1)]
     return head, selection, proba, pred
+
+
+def _fit_tuned(task: str, encoder: Encoder, ds, train_ids: set[str], evalset: list[Example], seed: int):
+    """The tuned head of ``task`` (:mod:`.train_tuned`), its selection info,
+    eval probabilities and predictions."""
+    from .tuned_head import TunedHead
+
+    net, info = fit_pair(ds, train_ids, seed)
+    head = TunedHead(task, net, TUNED_TASKS.index(task), threshold=TUNED_THRESHOLD, encoder=dict(encoder.info()))
+    selection = {"chosen": f"all-MiniLM-L6-v2 fine-tuned on sentences ({info['settings']['tuned_layers']} layers), "
+                           "one network for commitment and doubt",
+                 "config": info,
+                 "threshold_rule": "0.5: P is a probability (cross-entropy training); not chosen on evaluation data",
+                 "note": "no CV model choice in the run (fine-tuning costs minutes per fit); the hybrid heads were "
+                         "compared on grouped CV fold 0: README, Classifiers"}
+    proba = head.predict_proba(None, [e.text for e in evalset])
+    return head, selection, proba, proba >= head.threshold
 
 
 def _baselines(
@@ -268,7 +297,9 @@ def train_task(
         }
     _check_disjoint(train, evalset)
     log.info("%s: %d training, %d evaluation paragraphs", task, len(train), len(evalset))
-    head, selection, proba, pred = _fit_and_score(task, encoder, train, evalset, labels, cache_dir, seed)
+    head, selection, proba, pred = _fit_and_score(task, encoder, train, evalset, labels, cache_dir, seed,
+                                                  ds=ds if task in ("commitment", "doubt") else None,
+                                                  train_ids=splits["train"])
     y_ev = [e.label for e in evalset]
     base_train = train if task in ("commitment", "doubt") else balanced_sample(train, sens_cap, seed)
     results = {"ours": report(y_ev, pred, labels), **_baselines(task, base_train, evalset, labels, seed, prior)}
@@ -387,12 +418,8 @@ def _dev_score(task: str, head: Any, exs: list[Example], labels: list[Any], enco
     from sklearn.metrics import f1_score
 
     texts = [e.text for e in exs]
-    needs_emb = not isinstance(head, HybridHead) or head.spec.embedding
-    emb = cached_embed(encoder, texts, cache_dir) if needs_emb else None
-    if isinstance(head, HybridHead):
-        pred = head.predict(emb, texts, [e.context for e in exs])
-    else:
-        pred = head.predict(emb)
+    emb = cached_embed(encoder, texts, cache_dir) if reads_embedding(head) else None
+    pred = head.predict(emb, texts, [e.context for e in exs])
     y = [e.label for e in exs]
     if labels == [False, True]:
         return float(f1_score(np.array(y, dtype=bool), np.asarray(pred, dtype=bool), zero_division=0))
@@ -410,7 +437,7 @@ def _promotion(task, head, dev, labels, encoder, cache_dir, models_dir, force) -
     from .registry import load_version
 
     cur_head = load_version(task, cur_version, resolve_models_dir(models_dir))
-    sample = dev if len(dev) <= 1000 or (isinstance(cur_head, HybridHead) and not cur_head.spec.embedding) \
+    sample = dev if len(dev) <= 1000 or not reads_embedding(cur_head) \
         else random_sample(dev, 1000, 0)
     cur = _dev_score(task, cur_head, sample, labels, encoder, cache_dir)
     new_s = new if sample is dev else _dev_score(task, head, sample, labels, encoder, cache_dir)

@@ -97,9 +97,16 @@ def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
     threshold, for heads trained on torch vectors.  With margin 0, the onnx
     encoder alone (for heads trained on its vectors, e.g.
     :mod:`pipeline.classify.train_runtime`; other heads log a runtime
-    warning).
+    warning).  When no default head reads the shared paragraph vector (the
+    tuned commitment/doubt heads, default since v5, run their own network),
+    the plain classifier: no onnx encoder is built and nothing re-checked.
     """
     cfg = load_config()["classify"]
+    plain = ParagraphClassifier.load()
+    if not plain.needs_embedding:
+        # tuned commitment/doubt heads run their own network and sensitivity
+        # reads none: no shared encoder to build, nothing to re-check
+        return plain
     enc = make_encoder()
     enc.show_progress = False  # the flow shows one bar per cable instead
     margin = float(cfg.get("recheck_margin", DEFAULT_MARGIN))

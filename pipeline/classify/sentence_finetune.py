@@ -1,0 +1,276 @@
+"""Fine-tuned MiniLM on sentences for commitment and doubt (one model, two outputs).
+
+Why: linear models on the frozen encoder's vectors plateau near F1 0.69 /
+0.74 (:mod:`.sentence_cv`); a commitment or doubt is one clause, so the
+encoder is trained on sentences, where the labelled cue span says which
+sentence holds it (``corpora/LABELING.md``).
+
+Training rows (:func:`multitask_units`): every sentence of a paragraph, with
+a label per task: 1 for the sentence(s) that overlap the task's labelled cue,
+0 for every sentence of a paragraph negative for the task, unknown (masked
+out of the loss) for the other sentences of a positive paragraph.  A
+positive whose cue is missing or not found adds the whole paragraph as a
+positive unit for that task.
+
+Model (:class:`SentenceTuner`): ``all-MiniLM-L6-v2`` (packaged weights),
+the lower ``layers`` transformer layers kept (all 6 by default; fewer is
+faster), all of them trained, a linear layer 384 -> 2 on the masked mean of
+the last hidden states.  Sentences longer than :data:`SENT_CONTENT` word
+pieces are cut into chunks, each scored; a paragraph's logit per task is the
+maximum over its sentences' chunks, so a commitment in the last sentence of
+a 700-word paragraph still counts.  P = sigmoid(logit).  Rows are
+independent (padding masked), so scores do not depend on batch size beyond
+float rounding.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .encoder import default_model_path
+from .sentence_units import cue_sentences, paragraph_sentences
+
+log = logging.getLogger(__name__)
+
+TASK_ORDER: tuple[str, ...] = ("commitment", "doubt")
+#: Word pieces per chunk of a sentence (plus [CLS]/[SEP]); longer sentences are chunked, not cut.
+SENT_CONTENT = 126
+WEIGHTS_FILE = "sentence_tuned.safetensors"
+FORMAT = "sentence-finetuned-minilm-1"
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def multitask_units(texts: Sequence[str], labels: np.ndarray, cues: Sequence[Sequence[str | None]]
+                    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Training rows for ``texts`` with ``labels`` ``(n, 2)`` (0/1, NaN =
+    unlabelled) and ``cues[i][j]`` the cue span of task ``j``.
+
+    Returns ``(unit_texts, unit_labels (m, 2) with NaN = masked, owner (m,))``.
+    """
+    out_t: list[str] = []
+    out_y: list[list[float]] = []
+    owner: list[int] = []
+    for i, t in enumerate(texts):
+        ss = paragraph_sentences(t)
+        rows = [[np.nan] * len(TASK_ORDER) for _ in ss]
+        extra: list[list[float]] = []
+        for j in range(len(TASK_ORDER)):
+            lab = labels[i, j]
+            if np.isnan(lab):
+                continue
+            if lab == 0:
+                for r in rows:
+                    r[j] = 0.0
+                continue
+            hit = cue_sentences(t, cues[i][j])
+            if hit is None:
+                e = [np.nan] * len(TASK_ORDER)
+                e[j] = 1.0
+                extra.append(e)
+            else:
+                for k in hit:
+                    rows[k][j] = 1.0
+        for s, r in zip(ss, rows):
+            if not all(np.isnan(r)):
+                out_t.append(s)
+                out_y.append(r)
+                owner.append(i)
+        for e in extra:
+            # the whole paragraph, with what is known of the other task
+            for j in range(len(TASK_ORDER)):
+                if np.isnan(e[j]) and labels[i, j] == 0:
+                    e[j] = 0.0
+            out_t.append(t)
+            out_y.append(e)
+            owner.append(i)
+    return out_t, np.asarray(out_y, dtype=np.float32), np.asarray(owner, dtype=np.int64)
+
+
+class SentenceTuner:
+    """Fine-tuned MiniLM scoring sentences; paragraphs take the max.
+
+    ``SentenceTuner(layers=6, base_path=None, num_threads=2)``.  Use
+    :meth:`fit`, :meth:`predict_proba`, :meth:`save`, :meth:`load`.
+    """
+
+    def __init__(self, layers: int = 6, base_path: Path | str | None = None, num_threads: int | None = 2):
+        torch = _torch()
+        from transformers import AutoModel, AutoTokenizer
+
+        if num_threads:
+            torch.set_num_threads(num_threads)
+        self.base_path = Path(base_path) if base_path else default_model_path()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.base_path), local_files_only=True)
+        self.model = AutoModel.from_pretrained(str(self.base_path), local_files_only=True, add_pooling_layer=False)
+        if layers < self.model.config.num_hidden_layers:
+            self.model.encoder.layer = self.model.encoder.layer[:layers]
+            self.model.config.num_hidden_layers = layers
+        self.layers = layers
+        self.out = torch.nn.Linear(self.model.config.hidden_size, len(TASK_ORDER))
+        self.model.eval()
+
+    # -- tokens ---------------------------------------------------------------
+    def chunk_ids(self, text: str) -> list[list[int]]:
+        """``[CLS] piece... [SEP]`` chunks of at most :data:`SENT_CONTENT` pieces."""
+        ids = self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        pieces = [ids[i : i + SENT_CONTENT] for i in range(0, len(ids), SENT_CONTENT)] or [[]]
+        return [[cls, *p, sep] for p in pieces]
+
+    def _pad(self, chunks: list[list[int]]):
+        torch = _torch()
+        width = max(len(c) for c in chunks)
+        ids = torch.full((len(chunks), width), self.tokenizer.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(chunks), width), dtype=torch.long)
+        for r, c in enumerate(chunks):
+            ids[r, : len(c)] = torch.tensor(c, dtype=torch.long)
+            mask[r, : len(c)] = 1
+        return ids, mask
+
+    def _logits(self, chunks: list[list[int]]):
+        ids, mask = self._pad(chunks)
+        h = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
+        m = mask.unsqueeze(-1).to(h.dtype)
+        return self.out((h * m).sum(1) / m.sum(1).clamp(min=1e-9))
+
+    # -- training -------------------------------------------------------------
+    def fit(self, units: Sequence[str], labels: np.ndarray, epochs: int = 3, batch_size: int = 32, lr: float = 5e-5,
+            head_lr: float = 1e-3, seed: int = 0, pos_weight: float = 1.0) -> dict[str, float]:
+        """Train on sentence ``units`` with ``labels`` ``(m, 2)`` (NaN masked).
+
+        AdamW, 10% linear warm-up then linear decay, binary cross-entropy;
+        length-bucketed shuffled batches.  A unit's first chunk is trained on
+        (units are sentences; longer ones are rare).  Returns
+        ``{"seconds", "steps", "last_loss"}``.
+        """
+        torch = _torch()
+        torch.manual_seed(seed)
+        rng = random.Random(seed)
+        chunks = [self.chunk_ids(u)[0] for u in units]
+        y = torch.tensor(np.asarray(labels, dtype=np.float32))
+        # word embeddings stay the base model's: 11.7M of the 22.7M weights, most
+        # of the optimizer's work, and the stored file holds only trained tensors
+        self.model.embeddings.word_embeddings.weight.requires_grad = False
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW([{"params": params, "lr": lr}, {"params": self.out.parameters(), "lr": head_lr}],
+                                weight_decay=0.01)
+        n_batches = math.ceil(len(units) / batch_size)
+        total = max(1, epochs * n_batches)
+        warm = max(1, total // 10)
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        pw = torch.tensor([pos_weight] * len(TASK_ORDER))
+        t0, step, loss_v = time.time(), 0, float("nan")
+        self.model.train()
+        for ep in range(epochs):
+            order = list(range(len(units)))
+            rng.shuffle(order)
+            win = batch_size * 16
+            order = [i for w in range(0, len(order), win) for i in sorted(order[w : w + win], key=lambda i: len(chunks[i]))]
+            batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+            rng.shuffle(batches)
+            for b in batches:
+                logits = self._logits([chunks[i] for i in b])
+                yb = y[b]
+                known = ~torch.isnan(yb)
+                w = torch.where(yb[known] > 0.5, pw.expand_as(yb)[known], torch.ones_like(yb[known]))
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[known], yb[known], weight=w)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                opt.step()
+                sched.step()
+                step += 1
+                loss_v = float(loss.detach())
+                if step % 50 == 0:
+                    log.info("epoch %d step %d/%d loss %.4f (%.2f s/step)", ep, step, total, loss_v,
+                             (time.time() - t0) / step)
+        with torch.no_grad():
+            # the weights are stored as float16 (:meth:`save`): score with what is stored
+            for p in [*params, *self.out.parameters()]:
+                p.copy_(p.half().float())
+        self.model.eval()
+        return {"seconds": round(time.time() - t0, 1), "steps": step, "last_loss": loss_v}
+
+    # -- inference ------------------------------------------------------------
+    def sentence_logits(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """``(len(sentences), 2)`` float64 logits, max over each sentence's chunks."""
+        torch = _torch()
+        flat, owner = [], []
+        for i, s in enumerate(sentences):
+            for c in self.chunk_ids(s):
+                flat.append(c)
+                owner.append(i)
+        out = np.full((len(sentences), len(TASK_ORDER)), -np.inf)
+        order = sorted(range(len(flat)), key=lambda i: -len(flat[i]))
+        self.model.eval()
+        with torch.inference_mode():
+            for s in range(0, len(order), batch_size):
+                b = order[s : s + batch_size]
+                lg = self._logits([flat[i] for i in b]).double().numpy()
+                for r, i in enumerate(b):
+                    out[owner[i]] = np.maximum(out[owner[i]], lg[r])
+        return out
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """P(True) per task ``(len(texts), 2)`` float32: sigmoid of the max
+        over the paragraph's sentences (:func:`.sentence_units.paragraph_sentences`)."""
+        if isinstance(texts, str):
+            raise TypeError("predict_proba() takes a list of strings")
+        sents = [paragraph_sentences(t) for t in texts]
+        flat = [s for ss in sents for s in ss]
+        lg = self.sentence_logits(flat, batch_size)
+        out = np.zeros((len(texts), len(TASK_ORDER)))
+        pos = 0
+        for i, ss in enumerate(sents):
+            out[i] = lg[pos : pos + len(ss)].max(0)
+            pos += len(ss)
+        return (1.0 / (1.0 + np.exp(-out))).astype(np.float32)
+
+    # -- storage --------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Write the trained weights (all but the word embeddings, which stay
+        the base model's) as float16 to ``folder/``:data:`WEIGHTS_FILE`."""
+        from safetensors.torch import save_file
+
+        state = {f"encoder.{k}": v.detach().half().contiguous() for k, v in self.model.named_parameters()
+                 if k != "embeddings.word_embeddings.weight"}
+        state.update({f"out.{k}": v.detach().half().contiguous() for k, v in self.out.state_dict().items()})
+        save_file(state, str(Path(folder) / WEIGHTS_FILE), metadata={"format": FORMAT, "layers": str(self.layers)})
+
+    @classmethod
+    def load(cls, folder: Path, base_path: Path | str | None = None) -> "SentenceTuner":
+        """Rebuild from ``folder/``:data:`WEIGHTS_FILE`.  Raises
+        ``FileNotFoundError`` when missing, ``ValueError`` on a tensor that does not fit."""
+        from safetensors import safe_open
+
+        path = Path(folder) / WEIGHTS_FILE
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        with safe_open(str(path), framework="pt") as fh:
+            layers = int((fh.metadata() or {}).get("layers", 6))
+            state = {k: fh.get_tensor(k) for k in fh.keys()}
+        self = cls(layers=layers, base_path=base_path)
+        enc = {k[len("encoder."):]: v.float() for k, v in state.items() if k.startswith("encoder.")}
+        try:
+            missing, unexpected = self.model.load_state_dict(enc, strict=False)
+            self.out.load_state_dict({k[len("out."):]: v.float() for k, v in state.items() if k.startswith("out.")})
+        except RuntimeError as err:
+            raise ValueError(f"{path}: tensors do not fit the base model: {err}") from err
+        # the word embeddings are the base model's by design; anything else missing is an error
+        missing = [m for m in missing if m != "embeddings.word_embeddings.weight" and "position_ids" not in m]
+        if unexpected or missing:
+            raise ValueError(f"{path}: tensors do not fit the base model (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        self.model.eval()
+        return self
