@@ -131,18 +131,46 @@ def test_int8_trained_heads_stay_near_the_torch_reference_on_dev(int8_encoder, a
                                               >= f1_score(y, p_ref, average="macro") - TOLERANCE)
 
 
-def test_flow_default_is_int8_with_the_torch_recheck(caplog):
-    """Default config: int8 encoder, torch-trained heads, torch re-check; no
-    runtime warning (the re-check restores torch's labels)."""
-    from pipeline.classify.onnx_classifier import RecheckClassifier
+def test_flow_default_runs_the_tuned_heads_without_a_shared_encoder():
+    """Default models: tuned commitment/doubt heads (their own network) and a
+    sensitivity head that reads no vector: no onnx encoder, no re-check."""
+    from pipeline.classify.predict import ParagraphClassifier
+    from pipeline.classify.registry import default_version
     from pipeline.flows import models
 
     models.shared_classifier.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="pipeline.classify.runtime"):
+    try:
         clf = models.shared_classifier()
-    assert not [r for r in caplog.records if r.name == "pipeline.classify.runtime"]
-    assert isinstance(clf, RecheckClassifier) and clf.margin == pytest.approx(0.13)
-    assert clf.encoder.runtime == "onnxruntime-int8"
-    v = models.model_versions()
-    assert v["encoder"]["runtime"] == "onnxruntime-int8" and "recheck" in v["encoder"]
-    assert v["commitment"]["trained_on"] == v["doubt"]["trained_on"] == "torch"
+        assert type(clf) is ParagraphClassifier and not clf.needs_embedding
+        v = models.model_versions()
+        assert v["commitment"]["version"] == default_version("commitment", REPO / "models")
+        assert "recheck" not in v["encoder"]
+    finally:
+        models.shared_classifier.cache_clear()
+
+
+def test_flow_with_torch_trained_heads_is_int8_with_the_torch_recheck(caplog, tmp_path, monkeypatch):
+    """v3 heads (they read the frozen encoder's torch vectors): int8 encoder
+    and the torch re-check; no runtime warning (the re-check restores torch's labels)."""
+    import shutil
+
+    from pipeline.classify.onnx_classifier import RecheckClassifier
+    from pipeline.flows import models
+
+    for task in ("commitment", "doubt", "sensitivity"):
+        shutil.copytree(REPO / "models" / task / "v3", tmp_path / task / "v3")
+        (tmp_path / task / "DEFAULT").write_text("v3\n")
+    monkeypatch.setenv("CABLES_MODELS_DIR", str(tmp_path))
+    models.shared_classifier.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="pipeline.classify.runtime"):
+            clf = models.shared_classifier()
+        assert not [r for r in caplog.records if r.name == "pipeline.classify.runtime"]
+        assert isinstance(clf, RecheckClassifier) and clf.margin == pytest.approx(0.13)
+        assert clf.encoder.runtime == "onnxruntime-int8"
+        v = models.model_versions()
+        assert v["encoder"]["runtime"] == "onnxruntime-int8" and "recheck" in v["encoder"]
+        assert v["commitment"]["trained_on"] == v["doubt"]["trained_on"] == "torch"
+        assert v["commitment"]["version"] == "v3"
+    finally:
+        models.shared_classifier.cache_clear()
