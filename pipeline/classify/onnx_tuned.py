@@ -35,7 +35,8 @@ Speed and agreement with torch: ``python -m pipeline.classify.onnx_tuned
 (:func:`compare`).  Measured on commitment/doubt v5 (2 threads, 2 shared
 cores, 2026-11-30): on 300 sample paragraphs, quiet box, torch 37.6/33.9
 paragraphs/s (before/after), fp32 35.8 (1.00x), int8 71.1 (1.99x),
-int8-matmul 61.0 (1.71x), int8 + re-check 0.25 40.9 (1.15x); on the 2,600
+int8-matmul 61.0 (1.71x), int8 + re-check 0.25 40.9 (1.15x); a second
+quiet run: torch 33.9/36.3, fp32 34.5, int8 58.4 (1.67x); on the 2,600
 labelled paragraphs fp32 gives torch's labels (max |dP| 2e-6); int8 keeps
 98.5% of commitment and 98.3% of doubt labels (max |dP| 0.36 / 0.25) with
 F1 dev 0.7407 / 0.7903 vs torch 0.7396 / 0.7871 (all: 0.8970 / 0.8873 vs
