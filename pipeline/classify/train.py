@@ -202,7 +202,9 @@ def _fit_tuned(task: str, encoder: Encoder, ds, train_ids: set[str], evalset: li
     from .tuned_head import TunedHead
 
     net, info = fit_pair(ds, train_ids, seed)
-    head = TunedHead(task, net, TUNED_TASKS.index(task), threshold=TUNED_THRESHOLD, encoder=dict(encoder.info()))
+    # scored with torch, the reference; the flow may run it in onnxruntime int8 ([classify] runtime)
+    head = TunedHead(task, net, TUNED_TASKS.index(task), threshold=TUNED_THRESHOLD, encoder=dict(encoder.info()),
+                     runtime="torch")
     selection = {"chosen": f"all-MiniLM-L6-v2 fine-tuned on sentences ({info['settings']['tuned_layers']} layers), "
                            "one network for commitment and doubt",
                  "config": info,
@@ -437,6 +439,8 @@ def _promotion(task, head, dev, labels, encoder, cache_dir, models_dir, force) -
     from .registry import load_version
 
     cur_head = load_version(task, cur_version, resolve_models_dir(models_dir))
+    if hasattr(cur_head, "runtime"):
+        cur_head.runtime = "torch"  # compare like with like: the new head is scored with torch
     sample = dev if len(dev) <= 1000 or not reads_embedding(cur_head) \
         else random_sample(dev, 1000, 0)
     cur = _dev_score(task, cur_head, sample, labels, encoder, cache_dir)

@@ -132,3 +132,16 @@ def test_training_a_small_network_runs_and_round_trips(tmp_path):
     net.save(tmp_path)
     assert np.allclose(SentenceTuner.load(tmp_path).predict_proba(units[:4]), after, atol=1e-6)
     shutil.rmtree(tmp_path)
+
+
+def test_flow_runs_the_network_in_int8_onnx_and_training_scores_with_torch(tuned_heads):
+    from pipeline.classify.onnx_tuned import OnnxSentenceTuner
+    from pipeline.classify.tuned_head import shared_pass
+
+    net = tuned_heads["commitment"].net
+    assert isinstance(shared_pass(net).net, OnnxSentenceTuner)  # [classify] runtime = "onnx", tuned_recipe int8
+    assert shared_pass(net, "torch").net is net
+    texts = ["The Ambassador will raise the case with the Minister on Monday.",
+             "Officials doubt that the ceasefire will hold beyond the elections."]
+    p8, pt = shared_pass(net).proba(texts), shared_pass(net, "torch").proba(texts)
+    assert p8.shape == pt.shape == (2, 2) and np.abs(p8 - pt).max() < 0.2
