@@ -252,6 +252,13 @@ def run_bench(drop: Path | None, limit: int | None = None, from_corpus: int | No
     return report
 
 
+def _tuned_runtime(clf) -> str:
+    """Runtime the tuned commitment/doubt network runs on in the flow (``torch`` or ``onnxruntime-<recipe>``)."""
+    from pipeline.classify.tuned_head import shared_pass
+
+    return str(getattr(shared_pass(clf.heads["commitment"].net).net, "runtime", "torch"))
+
+
 def _stage_timings(report: BenchReport, paths: list[Path], torch_batch: int, torch_threads: int) -> None:
     """Parse, NER, encoder, classify and bare torch encoder on ``paths``, in this process."""
     from pipeline.classify.context import contexts_for
@@ -266,7 +273,7 @@ def _stage_timings(report: BenchReport, paths: list[Path], torch_batch: int, tor
     (nlp, clf), report.load_seconds = _timed(lambda: (shared_nlp(), shared_classifier()))
     # tuned commitment/doubt heads run their own network: the shared encoder is then unused
     report.runtime = str(getattr(clf.encoder, "runtime", "torch")) if getattr(clf, "needs_embedding", True) \
-        else "none (tuned heads run their own network in torch)"
+        else f"tuned network: {_tuned_runtime(clf)}"
     bs = int(load_config()["classify"]["batch_size"])
     (cables, _failures), parse_s = _timed(stages.parse_many, paths)
     texts = stages.paragraph_texts(cables)
