@@ -32,13 +32,11 @@ Performance section):
 from __future__ import annotations
 
 import atexit
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
-import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -161,18 +159,27 @@ _POOL: ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def _die_with_parent() -> None:
-    """Have the kernel kill this worker when its parent dies (Linux
-    ``prctl(PR_SET_PDEATHSIG, SIGKILL)``): a ``kill -9`` of the annotate run
-    must not leave an idle spaCy process holding ~350 MB behind."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before prctl took effect
+def _die_with_parent(poll_s: float = 0.5) -> None:
+    """Exit this worker when its parent process dies: a ``kill -9`` of the
+    annotate run must not leave an idle spaCy process holding ~350 MB behind.
+
+    A daemon thread polls ``os.getppid()`` every ``poll_s`` seconds.  Not
+    ``prctl(PR_SET_PDEATHSIG)``: Linux sends that signal when the parent
+    *thread* that spawned the worker exits, and the pool spawns its worker
+    from whichever Prefect task thread first submits, so the worker was
+    killed after the first flow run and the pool broke for every later run
+    (``BrokenProcessPool`` in ``cables serve`` and in the test suite)."""
+    parent = os.getppid()
+    if parent == 1:  # the parent died before we got here
         os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _warm_up() -> None:

@@ -41,3 +41,27 @@ def test_ner_worker_dies_when_its_parent_is_killed():
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_ner_worker_outlives_the_thread_that_spawned_it():
+    """The flow's task threads come and go; the worker spawned from one of
+    them must serve the next flow run (it was killed with the first thread
+    under PR_SET_PDEATHSIG, and every later run got BrokenProcessPool)."""
+    import threading
+
+    code = """
+import sys, threading, time
+sys.path.insert(0, %r)
+from pipeline.flows import models
+out = {}
+t = threading.Thread(target=lambda: out.update(pid=models.ner_pool().submit(__import__("os").getpid).result()))
+t.start(); t.join()
+time.sleep(1.5)
+ents = models.ner_pool().submit(models._ner_job, ["Ambassador Smith met President Putin in Moscow."], [None], [0]).result()
+print(out["pid"], models.ner_pool().submit(__import__("os").getpid).result(), sorted(e.label for e in ents[0]))
+""" % str(REPO_ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, again, labels = out.stdout.split(maxsplit=2)
+    assert first == again  # the same worker, alive after its spawning thread ended
+    assert "GPE" in labels and "PERSON" in labels
