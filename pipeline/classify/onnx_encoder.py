@@ -169,28 +169,39 @@ def build_onnx(model_path: Path | None = None, cache_dir: Path | None = None, fo
             meta = {}
         if meta.get("weights_sha256") == sha and meta.get("recipe") == rec.key():
             return target
-    folder.mkdir(parents=True, exist_ok=True)
+    return write_onnx_build(target, meta_file, lambda out: _export(model_path, out), rec,
+                            _meta_for(model_path, rec))
+
+
+def write_onnx_build(target: Path, meta_file: Path, export, recipe: Recipe, meta: dict) -> Path:
+    """Build ``target`` and its ``meta_file`` atomically: ``export(fp32_path)``
+    writes the fp32 graph, which is quantised per ``recipe`` (dynamic int8,
+    QInt8 weights, per-channel when the recipe says so, nodes of
+    ``recipe.exclude`` left in fp32) or kept as is.  Everything is written into
+    a temporary folder beside ``target`` and renamed, so a concurrent or
+    interrupted build never leaves a half file.  Returns ``target``; export
+    and quantiser errors pass through."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
-        _export(model_path, fp32)
+        export(fp32)
         built = Path(tmp) / target.name
-        if rec.quantize:
+        if recipe.quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             root = logging.getLogger()
             level = root.level
             root.setLevel(max(level, logging.WARNING))  # the quantiser logs one INFO line per tensor on the root logger
             try:
-                quantize_dynamic(str(fp32), str(built), weight_type=QuantType.QInt8, per_channel=rec.per_channel,
-                                 op_types_to_quantize=list(rec.op_types) or None,
-                                 nodes_to_exclude=_excluded_nodes(fp32, rec) or None)
+                quantize_dynamic(str(fp32), str(built), weight_type=QuantType.QInt8, per_channel=recipe.per_channel,
+                                 op_types_to_quantize=list(recipe.op_types) or None,
+                                 nodes_to_exclude=_excluded_nodes(fp32, recipe) or None)
             finally:
                 root.setLevel(level)
         else:
             os.replace(fp32, built)
-        (Path(tmp) / "meta.json").write_text(json.dumps(_meta_for(model_path, rec), indent=2) + "\n",
-                                             encoding="utf-8")
+        (Path(tmp) / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         os.replace(built, target)
         os.replace(Path(tmp) / "meta.json", meta_file)
     log.info("built %s (%.1f MB) in %.1f s", target, target.stat().st_size / 1e6, time.perf_counter() - t0)

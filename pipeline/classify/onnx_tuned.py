@@ -51,14 +51,13 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
-from .onnx_encoder import OPSET, Recipe, default_cache_dir
+from .onnx_encoder import OPSET, Recipe, default_cache_dir, write_onnx_build
 from .sentence_finetune import TASK_ORDER, SentenceTuner
 
 log = logging.getLogger(__name__)
@@ -144,30 +143,7 @@ def build_tuned_onnx(net: SentenceTuner, recipe: str | None = None, cache_dir: P
     target, meta_file = _paths(sha, rec, cache_dir)
     if not force and _is_current(target, meta_file, sha, rec):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        _export(net, fp32)
-        built = Path(tmp) / target.name
-        if rec.quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            root = logging.getLogger()
-            level = root.level
-            root.setLevel(max(level, logging.WARNING))  # the quantiser logs one INFO line per tensor on the root logger
-            try:
-                quantize_dynamic(str(fp32), str(built), weight_type=QuantType.QInt8, per_channel=rec.per_channel,
-                                 op_types_to_quantize=list(rec.op_types) or None)
-            finally:
-                root.setLevel(level)
-        else:
-            os.replace(fp32, built)
-        (Path(tmp) / "meta.json").write_text(json.dumps(_meta(sha, rec), indent=2) + "\n", encoding="utf-8")
-        os.replace(built, target)
-        os.replace(Path(tmp) / "meta.json", meta_file)
-    log.info("built %s (%.1f MB) in %.1f s", target, target.stat().st_size / 1e6, time.perf_counter() - t0)
-    return target
+    return write_onnx_build(target, meta_file, lambda out: _export(net, out), rec, _meta(sha, rec))
 
 
 def _export(net: SentenceTuner, out: Path) -> None:
