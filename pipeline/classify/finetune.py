@@ -89,15 +89,9 @@ class ChunkPoolClassifier:
 
     # -- the two halves of the network ------------------------------------------
     def _pad(self, chunks: list[list[int]]):
-        torch = _torch()
-        pad = self.tokenizer.pad_token_id
-        width = max(len(c) for c in chunks)
-        ids = torch.full((len(chunks), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(chunks), width), dtype=torch.long)
-        for r, c in enumerate(chunks):
-            ids[r, : len(c)] = torch.tensor(c, dtype=torch.long)
-            mask[r, : len(c)] = 1
-        return ids, mask
+        from .sentence_finetune import pad_chunks
+
+        return pad_chunks(chunks, self.tokenizer.pad_token_id)
 
     @staticmethod
     def _additive(mask):

@@ -98,6 +98,19 @@ def multitask_units(texts: Sequence[str], labels: np.ndarray, cues: Sequence[Seq
     return out_t, np.asarray(out_y, dtype=np.float32), np.asarray(owner, dtype=np.int64)
 
 
+def pad_chunks(chunks: list[list[int]], pad_id: int):
+    """``(ids, mask)`` long tensors ``(len(chunks), longest)``: each chunk
+    left-aligned, padded with ``pad_id``, mask 1 on its own pieces."""
+    torch = _torch()
+    width = max(len(c) for c in chunks)
+    ids = torch.full((len(chunks), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(chunks), width), dtype=torch.long)
+    for r, c in enumerate(chunks):
+        ids[r, : len(c)] = torch.tensor(c, dtype=torch.long)
+        mask[r, : len(c)] = 1
+    return ids, mask
+
+
 class SentenceTuner:
     """Fine-tuned MiniLM scoring sentences; paragraphs take the max.
 
@@ -130,14 +143,7 @@ class SentenceTuner:
         return [[cls, *p, sep] for p in pieces]
 
     def _pad(self, chunks: list[list[int]]):
-        torch = _torch()
-        width = max(len(c) for c in chunks)
-        ids = torch.full((len(chunks), width), self.tokenizer.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(chunks), width), dtype=torch.long)
-        for r, c in enumerate(chunks):
-            ids[r, : len(c)] = torch.tensor(c, dtype=torch.long)
-            mask[r, : len(c)] = 1
-        return ids, mask
+        return pad_chunks(chunks, self.tokenizer.pad_token_id)
 
     def _logits(self, chunks: list[list[int]]):
         ids, mask = self._pad(chunks)
@@ -147,7 +153,7 @@ class SentenceTuner:
 
     # -- training -------------------------------------------------------------
     def fit(self, units: Sequence[str], labels: np.ndarray, epochs: int = 3, batch_size: int = 32, lr: float = 5e-5,
-            head_lr: float = 1e-3, seed: int = 0, pos_weight: float = 1.0) -> dict[str, float]:
+            head_lr: float = 1e-3, seed: int = 0) -> dict[str, float]:
         """Train on sentence ``units`` with ``labels`` ``(m, 2)`` (NaN masked).
 
         AdamW, 10% linear warm-up then linear decay, binary cross-entropy;
@@ -170,7 +176,6 @@ class SentenceTuner:
         total = max(1, epochs * n_batches)
         warm = max(1, total // 10)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-        pw = torch.tensor([pos_weight] * len(TASK_ORDER))
         t0, step, loss_v = time.time(), 0, float("nan")
         self.model.train()
         for ep in range(epochs):
@@ -184,8 +189,7 @@ class SentenceTuner:
                 logits = self._logits([chunks[i] for i in b])
                 yb = y[b]
                 known = ~torch.isnan(yb)
-                w = torch.where(yb[known] > 0.5, pw.expand_as(yb)[known], torch.ones_like(yb[known]))
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[known], yb[known], weight=w)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[known], yb[known])
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
