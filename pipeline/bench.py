@@ -89,6 +89,8 @@ class BenchReport:
     load_seconds: float = 0.0
     runtime: str = ""
     rechecked_share: float = 0.0
+    #: ``[flow] processes`` of the end-to-end run (model worker processes)
+    processes: int = 0
 
     def stage(self, name: str) -> StageTiming | None:
         """The timing named ``name``, or None."""
@@ -115,7 +117,8 @@ class BenchReport:
                 f"{s.cables_per_s:>10.2f}{s.paragraphs_per_s:>10.1f}"
             )
         rows.append(f"encoder runtime (encoder_fast, classify, end to end): {self.runtime}; "
-                    f"re-encoded by torch near a threshold: {self.rechecked_share:.1%} of paragraphs")
+                    f"re-encoded by torch near a threshold: {self.rechecked_share:.1%} of paragraphs; "
+                    f"model worker processes end to end: {self.processes}")
         rows.append(f"ratio end to end / bare torch encoder: {self.ratio:.2f}")
         rows.append(f"overhead (no model computing): {self.overhead_share:.1%} of "
                     f"{self.stage('end_to_end').seconds if self.stage('end_to_end') else 0:.1f} s "
@@ -140,6 +143,7 @@ class BenchReport:
             "paragraphs": e2e.paragraphs if e2e else 0,
             "runtime": self.runtime,
             "rechecked_share": round(self.rechecked_share, 4),
+            "processes": self.processes,
         }
         for s in self.stages:
             out[f"{s.stage}_paragraphs_per_s"] = round(s.paragraphs_per_s, 2)
@@ -242,7 +246,9 @@ def run_bench(drop: Path | None, limit: int | None = None, from_corpus: int | No
                 (sub / p.name).write_bytes(p.read_bytes())
             label = str(drop)
             paths = stages.discover(sub)
-        report = BenchReport(drop=label)
+        from pipeline.flows.models import model_processes
+
+        report = BenchReport(drop=label, processes=model_processes())
         log.info("end to end: cables annotate on %d cables", len(paths))
         wall, summary, model_s, peak, peak_flow = run_end_to_end(sub, Path(tmp))
         report.stages.append(StageTiming("end_to_end", wall, summary["cables_written"], summary["paragraphs"]))

@@ -59,11 +59,15 @@ def _summary_json(summary) -> str:
 def cmd_annotate(args: argparse.Namespace) -> int:
     if not args.drop.is_dir():  # fail before Prefect starts its server
         raise FileNotFoundError(f"{args.drop}: not a folder")
+    flow_cfg = load_config()["flow"]
+    runner = args.runner or flow_cfg["runner"]
+    if runner == "thread":  # Dask workers run the models themselves
+        from pipeline.flows.models import prestart_workers
+
+        prestart_workers()
     from pipeline.flows.annotate import annotate_drop
     from pipeline.flows.runners import task_runner
 
-    flow_cfg = load_config()["flow"]
-    runner = args.runner or flow_cfg["runner"]
     address = args.address or flow_cfg["address"] or None
     flow = annotate_drop.with_options(task_runner=task_runner(runner, address, args.workers))
     summary = flow(

@@ -62,7 +62,10 @@ class ParagraphContext:
             return toks + ["ONONE"]
         toks += [f"OM_{x}" for x in sorted(set(lv))]
         toks += [f"OMAX_{max(lv, key=order.index)}", f"OMIN_{min(lv, key=order.index)}"]
-        top = max(set(lv), key=lv.count)
+        # ties go to the higher level: max over a set would pick by string hash
+        # order, which differs between processes (PYTHONHASHSEED), so a worker
+        # process gave other scores than the flow process
+        top = max(set(lv), key=lambda x: (lv.count(x), order.index(x)))
         return toks + [f"OMODE_{top}", f"OALL_{len(set(lv)) == 1}"]
 
     def tokens(self, text_len: int) -> list[str]:

@@ -97,8 +97,8 @@ def classify_task(parsed: tuple[list[Cable], list[stages.ParseFailure]]) -> list
     cfg = load_config()["classify"]
     texts = [stages.classify_view(t, int(cfg["max_chars"])) for t in stages.paragraph_texts(parsed[0])]
     contexts = [ctx for cable in parsed[0] for ctx in contexts_for(cable)]
-    with loaded.CLASSIFY_LOCK, stages.BUSY.interval("classify"):
-        return loaded.shared_classifier().predict(texts, contexts=contexts, batch_size=int(cfg["batch_size"]))
+    with stages.BUSY.interval("classify"):
+        return loaded.run_classify(texts, contexts, int(cfg["batch_size"]))
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
@@ -209,7 +209,8 @@ def _run_chunks(
         summary.failures.extend(failures)
         summary.cables_written += len(records)
         # the soak's probe (python -m pipeline.soak): heap and cache sizes per chunk
-        log_heap(os.environ.get("CABLES_HEAP_LOG"), cables=summary.cables_written, **loaded.cache_sizes())
+        if os.environ.get("CABLES_HEAP_LOG"):  # cache_sizes() would load spaCy here when the workers hold it
+            log_heap(os.environ["CABLES_HEAP_LOG"], cables=summary.cables_written, **loaded.cache_sizes())
         summary.paragraphs += sum(len(c.paragraphs) for c in cables)
         bar.update(len(chunk))
 

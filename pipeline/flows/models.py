@@ -22,11 +22,18 @@ Performance section):
   onnx labels: right for heads trained on the onnx vectors (commitment/doubt
   v4, not the default: they missed the 0.005 F1 bar on dev, README), a
   runtime warning for the others.
-- ``[flow] ner_process``: NER runs in one separate process (spawned, with
-  its own copy of the spaCy pipeline), so that it computes on one core while
-  the encoder computes on the other; in one process the two would share one
-  interpreter lock for all their Python-level work.  Not used inside
-  daemonic processes (Dask workers), which may not have children.
+- ``[flow] processes``: how many spawned worker processes run the models.
+  0: NER and classification in this process (threads); 1: NER in one worker
+  (its own copy of the spaCy pipeline) while classification runs here, so
+  that the two compute on different cores without sharing one interpreter
+  lock (the older ``[flow] ner_process = true``); 2 or more (default 2):
+  both kinds of job, NER and classification of a chunk, go to a pool of that
+  many workers, each holding both models, and whichever worker is free takes
+  the next job, so both cores stay busy whatever the ratio of NER to
+  classification cost (with one NER worker, the core classifying was the
+  bottleneck and the NER core idled a third of the time: README,
+  Performance).  Not used inside daemonic processes (Dask workers), which
+  may not have children.
 """
 
 from __future__ import annotations
@@ -119,11 +126,14 @@ def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
     return RecheckClassifier(clf, exact, margin)
 
 
-def model_versions() -> dict[str, dict[str, str]]:
+def model_versions(local: bool = False) -> dict[str, dict[str, str]]:
     """Name and version of every model a record depends on (provenance);
     the encoder also names its ``runtime`` (``torch`` or ``onnxruntime-int8``),
     the commitment and doubt heads the runtime they were trained on
-    (``trained_on``)."""
+    (``trained_on``).  Asked of a worker when the pool classifies (the models
+    are not loaded in this process then), unless ``local``."""
+    if not local and use_classify_process():
+        return worker_pool().submit(_versions_job).result()
     nlp = shared_nlp()
     versions = {
         "spacy": {
@@ -182,13 +192,15 @@ def _die_with_parent(poll_s: float = 0.5) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def _warm_up() -> None:
-    """Worker initialiser: die with the parent, load the spaCy pipeline
-    before the first chunk."""
+def _warm_up(classify: bool = False) -> None:
+    """Worker initialiser: die with the parent, load the spaCy pipeline (and,
+    when the pool also classifies, the classifier) before the first job."""
     _die_with_parent()
     import pipeline.env  # noqa: F401
 
     shared_nlp()
+    if classify:
+        shared_classifier()
 
 
 def _ner_job(
@@ -199,14 +211,38 @@ def _ner_job(
     return extract_entities(shared_nlp(), texts, years=years, cables=groups, references=refs)
 
 
+def _classify_job(texts: list[str], contexts: list, batch_size: int) -> list:
+    return shared_classifier().predict(texts, contexts=contexts, batch_size=batch_size)
+
+
+def model_processes() -> int:
+    """Worker processes for the models (``[flow] processes``; see the module
+    docstring): 0 in a daemonic process (a Dask worker may not have children).
+    Without ``processes``, the older ``ner_process`` key: true = 1, false = 0."""
+    if multiprocessing.current_process().daemon:
+        return 0
+    cfg = load_config()["flow"]
+    n = cfg.get("processes")
+    if n is None:
+        n = 1 if cfg.get("ner_process", True) else 0
+    if int(n) < 0:
+        raise ValueError(f"[flow] processes must be >= 0, got {n}")
+    return int(n)
+
+
 def use_ner_process() -> bool:
-    """Whether NER goes to a separate process: ``[flow] ner_process`` and
-    this process may have children (not a daemon, e.g. a Dask worker)."""
-    return bool(load_config()["flow"].get("ner_process", True)) and not multiprocessing.current_process().daemon
+    """Whether NER goes to a worker process (:func:`model_processes` >= 1)."""
+    return model_processes() >= 1
 
 
-def ner_pool() -> ProcessPoolExecutor:
-    """The one NER worker process (spawned on first use, shut down at exit).
+def use_classify_process() -> bool:
+    """Whether classification goes to the worker pool too (:func:`model_processes` >= 2)."""
+    return model_processes() >= 2
+
+
+def worker_pool() -> ProcessPoolExecutor:
+    """The pool of model worker processes (spawned on first use, shut down at
+    exit): :func:`model_processes` workers (at least one).
 
     Spawned, not forked: this process may already run onnxruntime or torch
     thread pools, which do not survive a fork.
@@ -214,10 +250,28 @@ def ner_pool() -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_warm_up)
+            n = max(1, model_processes())
+            _POOL = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_up, initargs=(n >= 2,))
             atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         return _POOL
+
+
+def prestart_workers() -> int:
+    """Spawn the model workers now, without waiting: they load their models
+    (~7 s) while this process imports Prefect and starts its server (~4-9 s)
+    instead of after.  Returns how many were asked for (0 when the models run
+    in this process)."""
+    n = model_processes()
+    if n:
+        pool = worker_pool()
+        for _ in range(n):  # one job per worker: a busy (warming) worker makes the pool spawn the next
+            pool.submit(os.getpid)
+    return n
+
+
+#: The name the NER-only pool had (tests and callers of the one-worker setup).
+ner_pool = worker_pool
 
 
 def run_ner(
@@ -227,6 +281,21 @@ def run_ner(
     in the NER process when :func:`use_ner_process`, else here under
     :data:`NER_LOCK`.  Same arguments and result either way."""
     if use_ner_process():
-        return ner_pool().submit(_ner_job, texts, years, groups, refs).result()
+        return worker_pool().submit(_ner_job, texts, years, groups, refs).result()
     with NER_LOCK:
         return _ner_job(texts, years, groups, refs)
+
+
+def run_classify(texts: list[str], contexts: list, batch_size: int) -> list:
+    """``shared_classifier().predict(texts, contexts=..., batch_size=...)``:
+    one :class:`pipeline.records.ParagraphPredictions` per text, in the worker
+    pool when :func:`use_classify_process`, else here under :data:`CLASSIFY_LOCK`.
+    Same result either way (the classifier is batch- and process-independent)."""
+    if use_classify_process():
+        return worker_pool().submit(_classify_job, texts, contexts, batch_size).result()
+    with CLASSIFY_LOCK:
+        return _classify_job(texts, contexts, batch_size)
+
+
+def _versions_job() -> dict[str, dict[str, str]]:
+    return model_versions(local=True)

@@ -215,3 +215,21 @@ def test_cables_outside_the_split_file_go_to_train_or_dev_stably():
     again = load_splits(DEFAULT_SPLITS)
     place_new_cables(again, list(reversed(new)))
     assert again["dev"] == splits["dev"] and again["train"] == splits["train"]
+
+
+def test_marking_tokens_do_not_depend_on_the_process_hash_seed():
+    """A tie between the other paragraphs' markings went to whichever level a
+    set iterated first, i.e. to string-hash order, which differs between
+    processes: the NER/classify worker then gave other sensitivity scores
+    than the flow process for the same cable."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from pipeline.classify.context import ParagraphContext as P\n"
+            "print([P(other_levels=o).marking_tokens()[-2] for o in "
+            "[('U', 'C'), ('C', 'U'), ('SBU', 'S', 'S', 'SBU'), ('U', 'SBU', 'C')]])") % str(registry.REPO_ROOT)
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout
+            for seed in range(6)}
+    assert outs == {"['OMODE_C', 'OMODE_C', 'OMODE_S', 'OMODE_C']\n"}

@@ -65,3 +65,23 @@ print(out["pid"], models.ner_pool().submit(__import__("os").getpid).result(), so
     first, again, labels = out.stdout.split(maxsplit=2)
     assert first == again  # the same worker, alive after its spawning thread ended
     assert "GPE" in labels and "PERSON" in labels
+
+
+def test_pool_classifies_a_cable_as_this_process_does():
+    """``[flow] processes = 2``: a worker's predictions equal this process's,
+    to the last bit (the workers run the same models; before the marking-
+    token tie fix a spawned process gave other sensitivity scores because a
+    feature depended on the string-hash seed)."""
+    from pipeline.cables.parse import parse_file
+    from pipeline.classify.context import contexts_for
+    from pipeline.flows import models, stages
+
+    cables = [parse_file(REPO_ROOT / "corpora" / "drops" / "sample" / name)
+              for name in ("07PHNOMPENH1308.txt", "05ANKARA82.txt", "06PARAMARIBO343.txt", "06PHNOMPENH983.txt")]
+    texts = stages.paragraph_texts(cables)
+    contexts = [c for cable in cables for c in contexts_for(cable)]
+    local = models._classify_job(texts, contexts, 8)
+    remote = models.worker_pool().submit(models._classify_job, texts, contexts, 64).result(timeout=300)
+    assert len(local) == len(texts) > 10
+    assert remote == local
+    assert {p.sensitivity.label for p in local} >= {"C"}  # real scores, not a fallback
