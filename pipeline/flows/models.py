@@ -47,13 +47,18 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
-from pipeline.classify.encoder import Encoder
-from pipeline.classify.onnx_classifier import DEFAULT_MARGIN, RecheckClassifier
-from pipeline.classify.predict import ParagraphClassifier
-from pipeline.classify.runtime import head_runtime
+from typing import TYPE_CHECKING
+
 from pipeline.config import load_config
-from pipeline.nlp.build import shared_nlp
 from pipeline.records import Entity
+
+if TYPE_CHECKING:  # torch and spaCy load only where a model runs: with worker
+    # processes the flow process never imports them (~1.6 s, ~300 MB)
+    from spacy.language import Language
+
+    from pipeline.classify.encoder import Encoder
+    from pipeline.classify.onnx_classifier import RecheckClassifier
+    from pipeline.classify.predict import ParagraphClassifier
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,13 @@ log = logging.getLogger(__name__)
 # torch objects are not documented as safe for concurrent calls.
 NER_LOCK = threading.Lock()
 CLASSIFY_LOCK = threading.Lock()
+
+
+def shared_nlp() -> "Language":
+    """:func:`pipeline.nlp.build.shared_nlp` (imported on first use)."""
+    from pipeline.nlp.build import shared_nlp as load
+
+    return load()
 
 
 def make_encoder(runtime: str | None = None, num_threads: int | None = None, recipe: str | None = None) -> Encoder:
@@ -73,6 +85,8 @@ def make_encoder(runtime: str | None = None, num_threads: int | None = None, rec
     ``[classify] threads``.  Raises ``ValueError`` for another runtime name or
     an unknown recipe.
     """
+    from pipeline.classify.encoder import Encoder
+
     cfg = load_config()["classify"]
     runtime = runtime or str(cfg.get("runtime", "onnx"))
     threads = int(num_threads or cfg.get("threads", 2))
@@ -106,6 +120,9 @@ def shared_classifier() -> ParagraphClassifier | RecheckClassifier:
     tuned commitment/doubt heads, default since v5, run their own network),
     the plain classifier: no onnx encoder is built and nothing re-checked.
     """
+    from pipeline.classify.onnx_classifier import DEFAULT_MARGIN, RecheckClassifier
+    from pipeline.classify.predict import ParagraphClassifier
+
     cfg = load_config()["classify"]
     plain = ParagraphClassifier.load()
     if not plain.needs_embedding:
@@ -134,6 +151,9 @@ def model_versions(local: bool = False) -> dict[str, dict[str, str]]:
     are not loaded in this process then), unless ``local``."""
     if not local and use_classify_process():
         return worker_pool().submit(_versions_job).result()
+    from pipeline.classify.onnx_classifier import RecheckClassifier
+    from pipeline.classify.runtime import head_runtime
+
     nlp = shared_nlp()
     versions = {
         "spacy": {
@@ -166,6 +186,7 @@ def cache_sizes() -> dict[str, int]:
 # -- NER in its own process ---------------------------------------------------
 
 _POOL: ProcessPoolExecutor | None = None
+_POOL_KEY: tuple | None = None
 _POOL_LOCK = threading.Lock()
 
 
@@ -247,12 +268,20 @@ def worker_pool() -> ProcessPoolExecutor:
     Spawned, not forked: this process may already run onnxruntime or torch
     thread pools, which do not survive a fork.
     """
-    global _POOL
+    global _POOL, _POOL_KEY
+    n = max(1, model_processes())
+    # workers read the environment once, when spawned: a run under another
+    # models folder or config (CABLES_MODELS_DIR, CABLES_CONFIG ...) gets new ones
+    key = (n, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("CABLES_"))))
     with _POOL_LOCK:
+        if _POOL is not None and _POOL_KEY != key:
+            log.info("model workers: settings changed; starting new ones")
+            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = None
         if _POOL is None:
-            n = max(1, model_processes())
             _POOL = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_warm_up, initargs=(n >= 2,))
+            _POOL_KEY = key
             atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         return _POOL
 

@@ -142,7 +142,7 @@ def test_flow_default_runs_the_tuned_heads_without_a_shared_encoder():
     try:
         clf = models.shared_classifier()
         assert type(clf) is ParagraphClassifier and not clf.needs_embedding
-        v = models.model_versions()
+        v = models.model_versions(local=True)  # this process's classifier, not a worker's
         assert v["commitment"]["version"] == default_version("commitment", REPO / "models")
         assert "recheck" not in v["encoder"]
     finally:
@@ -168,7 +168,7 @@ def test_flow_with_torch_trained_heads_is_int8_with_the_torch_recheck(caplog, tm
         assert not [r for r in caplog.records if r.name == "pipeline.classify.runtime"]
         assert isinstance(clf, RecheckClassifier) and clf.margin == pytest.approx(0.13)
         assert clf.encoder.runtime == "onnxruntime-int8"
-        v = models.model_versions()
+        v = models.model_versions(local=True)  # this process's classifier, not a worker's
         assert v["encoder"]["runtime"] == "onnxruntime-int8" and "recheck" in v["encoder"]
         assert v["commitment"]["trained_on"] == v["doubt"]["trained_on"] == "torch"
         assert v["commitment"]["version"] == "v3"

@@ -85,3 +85,20 @@ def test_pool_classifies_a_cable_as_this_process_does():
     assert len(local) == len(texts) > 10
     assert remote == local
     assert {p.sensitivity.label for p in local} >= {"C"}  # real scores, not a fallback
+
+
+def test_pool_follows_the_models_folder(tmp_path, monkeypatch):
+    """Workers read CABLES_MODELS_DIR when spawned: a run under another models
+    folder gets workers of its own, whose records name those models."""
+    import shutil
+
+    from pipeline.flows import models
+
+    before = models.model_versions()
+    for task in ("commitment", "doubt", "sensitivity"):
+        shutil.copytree(REPO_ROOT / "models" / task / "v3", tmp_path / task / "v3")
+        (tmp_path / task / "DEFAULT").write_text("v3\n")
+    monkeypatch.setenv("CABLES_MODELS_DIR", str(tmp_path))
+    after = models.model_versions()
+    assert models.use_classify_process()
+    assert after["commitment"]["version"] == "v3" != before["commitment"]["version"]
