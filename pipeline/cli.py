@@ -78,6 +78,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.no_progress,
     )
+    if runner == "thread":
+        from pipeline.flows.models import stop_workers
+
+        stop_workers()
     for f in summary.failures:
         log.warning("quarantined: %s: %s", f.path, f.reason)
     print(_summary_json(summary))

@@ -102,3 +102,19 @@ def test_pool_follows_the_models_folder(tmp_path, monkeypatch):
     after = models.model_versions()
     assert models.use_classify_process()
     assert after["commitment"]["version"] == "v3" != before["commitment"]["version"]
+
+
+def test_stop_workers_ends_them_and_a_later_run_gets_new_ones():
+    """``cables annotate`` stops its workers when the flow is done (exit no
+    longer waits on their teardown); a later run in the same process spawns new ones."""
+    from pipeline.flows import models
+
+    pid = models.worker_pool().submit(os.getpid).result(timeout=300)
+    assert _alive(pid)
+    models.stop_workers()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid)
+    again = models.worker_pool().submit(os.getpid).result(timeout=300)
+    assert again != pid and _alive(again)
