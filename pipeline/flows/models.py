@@ -183,7 +183,7 @@ def cache_sizes() -> dict[str, int]:
     return out
 
 
-# -- NER in its own process ---------------------------------------------------
+# -- model worker processes (NER, and classification with processes >= 2) -----
 
 _POOL: ProcessPoolExecutor | None = None
 _POOL_KEY: tuple | None = None
@@ -304,7 +304,7 @@ def stop_workers() -> None:
 
     They are terminated rather than asked to finish: a worker that returns
     tears down its onnxruntime and torch state, and the interpreter's exit
-    waited ~2 s on that after every ``cables annotate``.  Nothing of theirs
+    waited ~1.5-2 s on that after every ``cables annotate``.  Nothing of theirs
     is lost: outputs are written by this process."""
     global _POOL, _POOL_KEY
     with _POOL_LOCK:
