@@ -7,7 +7,7 @@ writes the first N cables of the corpus shards into a temporary drop):
 1. **end to end**: ``cables annotate DROP --out FILE`` in a subprocess,
    start-up included (imports, model loads, Prefect's ephemeral API), timed
    from launch to exit.  Its resident memory (the process plus all its
-   children: the NER process and Prefect's API server) is sampled every
+   children: the model worker processes and Prefect's API server) is sampled every
    0.2 s; the peak is ``peak_rss_mb``.  The flow logs when each model call
    ran (:class:`pipeline.flows.stages.BusyClock`); ``overhead_share`` is the
    share of the wall time in which no model computed (the union of those

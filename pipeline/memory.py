@@ -115,7 +115,7 @@ def rss_mb(pid: int) -> float:
 
 def descendants(pid: int) -> list[int]:
     """Pids of all descendants of ``pid`` (Linux ``/proc/<pid>/task/*/children``):
-    the ephemeral Prefect server, the NER process, Dask workers."""
+    the ephemeral Prefect server, the model worker processes, Dask workers."""
     out, stack = [], [pid]
     while stack:
         p = stack.pop()
