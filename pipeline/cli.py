@@ -162,6 +162,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.classify.registry import resolve_models_dir
     from pipeline.flows.retrain import retrain_flow
 
     tasks = list(TASKS) if "all" in args.task else list(dict.fromkeys(args.task))
@@ -169,7 +170,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         tasks=tasks,
         labels=[str(p) for p in args.labels],
         corpus=str(args.corpus),
-        models_dir=str(args.models_dir),
+        models_dir=str(resolve_models_dir(args.models_dir)),
         force=args.force,
     )
     print(json.dumps(result, indent=2, default=str))
@@ -308,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", type=Path, default=REPO_ROOT.parent / "shared" / "corpora" / "cablegate",
         help="cable corpus for the sensitivity task (cables-*.jsonl and splits.json)",
     )
-    t.add_argument("--models-dir", type=Path, default=REPO_ROOT / "models")
+    t.add_argument("--models-dir", type=Path, default=None,
+                   help="where versions are written (default: $CABLES_MODELS_DIR, else the repo's models/, "
+                        "as annotate reads them)")
     t.add_argument("--force", action="store_true", help="promote the new version even if worse on dev")
     t.set_defaults(func=cmd_train)
 
