@@ -59,28 +59,27 @@ def _summary_json(summary) -> str:
 def cmd_annotate(args: argparse.Namespace) -> int:
     if not args.drop.is_dir():  # fail before Prefect starts its server
         raise FileNotFoundError(f"{args.drop}: not a folder")
+    from pipeline.flows.models import prestart_workers, stop_workers
+
     flow_cfg = load_config()["flow"]
     runner = args.runner or flow_cfg["runner"]
     if runner == "thread":  # Dask workers run the models themselves
-        from pipeline.flows.models import prestart_workers
-
         prestart_workers()
     from pipeline.flows.annotate import annotate_drop
     from pipeline.flows.runners import task_runner
 
     address = args.address or flow_cfg["address"] or None
     flow = annotate_drop.with_options(task_runner=task_runner(runner, address, args.workers))
-    summary = flow(
-        str(args.drop),
-        out=str(args.out) if args.out else None,
-        out_dir=str(args.out_dir) if args.out_dir else None,
-        chunk_cables=args.chunk,
-        workers=args.workers,
-        progress=not args.no_progress,
-    )
-    if runner == "thread":
-        from pipeline.flows.models import stop_workers
-
+    try:
+        summary = flow(
+            str(args.drop),
+            out=str(args.out) if args.out else None,
+            out_dir=str(args.out_dir) if args.out_dir else None,
+            chunk_cables=args.chunk,
+            workers=args.workers,
+            progress=not args.no_progress,
+        )
+    finally:  # also when the flow fails: exit need not wait on the workers' teardown
         stop_workers()
     for f in summary.failures:
         log.warning("quarantined: %s: %s", f.path, f.reason)
