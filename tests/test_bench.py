@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import SUMMARY_KEYS, union_seconds
+from pipeline.bench import SUMMARY_KEYS, split_overhead, union_seconds
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -19,6 +19,31 @@ def test_union_of_overlapping_intervals():
     assert union_seconds([]) == 0
     assert union_seconds([(0, 2), (1, 3), (5, 6)]) == pytest.approx(4)
     assert union_seconds([(0, 10), (2, 3)]) == pytest.approx(10)
+
+
+def test_overhead_splits_into_startup_gaps_and_tail():
+    # launch at 0, exit at 20; models busy 5-8 and 9-15 (10 s gap-free except 8-9)
+    assert split_overhead([(5, 8), (9, 15), (6, 7)], 0, 20) == pytest.approx((5, 1, 5))
+    assert split_overhead([], 0, 3) == pytest.approx((3, 0, 0))
+
+
+def test_bare_encoder_matches_the_sorted_encoder_on_short_paragraphs():
+    """The issue's plain reference computes the same vectors as Encoder.embed
+    when no paragraph needs chunking: only the batching differs."""
+    import numpy as np
+
+    from pipeline.bench import plain_torch_embed
+    from pipeline.classify.encoder import Encoder
+    from pipeline.flows import stages
+
+    cables, _ = stages.parse_many(stages.discover(REPO / "corpora/drops/sample")[:3])
+    texts = [t for t in stages.paragraph_texts(cables) if len(t.split()) < 120][:20]
+    enc = Encoder(num_threads=1)
+    enc.show_progress = False
+    plain = plain_torch_embed(enc, texts, batch_size=8)
+    ref = enc.embed(texts, batch_size=8)
+    assert plain.shape == (len(texts), 384)
+    assert np.min(np.sum(plain * ref, axis=1)) > 0.999
 
 
 @pytest.mark.slow
@@ -36,8 +61,11 @@ def test_bench_prints_table_and_json_keys():
     assert summary["ratio"] == pytest.approx(summary["paragraphs_per_s"] / summary["encoder_torch_paragraphs_per_s"],
                                              rel=0.05, abs=0.01)
     assert 0 <= summary["overhead_share"] <= 1
+    assert summary["ratio_sorted"] == pytest.approx(
+        summary["paragraphs_per_s"] / summary["encoder_torch_sorted_paragraphs_per_s"], rel=0.05, abs=0.01)
+    assert summary["startup_s"] > 0 and summary["tail_s"] >= 0 and summary["gaps_s"] >= 0
     assert 100 < summary["peak_rss_mb"] < 3072
     assert summary["cables"] == 3 and summary["paragraphs"] > 3
     table = "\n".join(lines[:-1])
-    for stage in ("parse", "ner", "classify", "encoder_torch", "end_to_end"):
+    for stage in ("parse", "ner", "classify", "encoder_torch", "encoder_torch_sorted", "end_to_end"):
         assert stage in table

@@ -112,19 +112,35 @@ class Encoder:
 
     def __init__(self, path: Path | str | None = None, num_threads: int | None = 2):
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
 
         if num_threads:
             torch.set_num_threads(num_threads)
         self.path = Path(path) if path is not None else default_model_path()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
-            self.model = AutoModel.from_pretrained(str(self.path), local_files_only=True)
         except (OSError, ValueError) as err:
             raise EncoderUnavailable(f"cannot load the encoder from {self.path}: {err}") from err
-        self.model.eval()
         self._torch = torch
-        log.info("loaded encoder %s from %s", ENCODER_NAME, self.path)
+        self._model = None
+
+    @property
+    def model(self):
+        """The torch model (``transformers`` ``BertModel``), loaded on first use:
+        a classifier whose heads all run their own network never encodes, and
+        loading costs ~1-2 s of CPU per process.  Raises
+        :class:`EncoderUnavailable` when it cannot be loaded."""
+        if self._model is None:
+            from transformers import AutoModel
+
+            try:
+                model = AutoModel.from_pretrained(str(self.path), local_files_only=True)
+            except (OSError, ValueError) as err:
+                raise EncoderUnavailable(f"cannot load the encoder from {self.path}: {err}") from err
+            model.eval()
+            self._model = model
+            log.info("loaded encoder %s from %s", ENCODER_NAME, self.path)
+        return self._model
 
     # -- identity -----------------------------------------------------------
     def info(self) -> dict[str, str | int]:

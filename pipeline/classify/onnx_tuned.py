@@ -104,6 +104,44 @@ def state_sha256(net: SentenceTuner) -> str:
     return h.hexdigest()
 
 
+#: File in the onnx cache folder mapping :meth:`SentenceTuner.source_key` to :func:`state_sha256`.
+INDEX_FILE = "tuned-index.json"
+
+
+def weights_sha256(net: SentenceTuner, cache_dir: Path | None = None) -> str:
+    """:func:`state_sha256` of ``net``, without building its torch modules
+    when ``net`` was read from a weights file seen before.
+
+    The cache folder's :data:`INDEX_FILE` maps each file's
+    :meth:`~.sentence_finetune.SentenceTuner.source_key` (its sha256, the
+    base model file and the layer count) to the state hash computed the first
+    time; a network not read from a file (or trained since) is hashed.  The
+    index is rewritten atomically (a new file renamed over the old one), so
+    two worker processes writing at once leave a readable file.
+    """
+    key = net.source_key() if hasattr(net, "source_key") else None
+    index = (cache_dir or default_cache_dir()) / INDEX_FILE
+    known: dict[str, str] = {}
+    if key:
+        try:
+            known = json.loads(index.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict) and isinstance(known.get(key), str):
+            return known[key]
+    sha = state_sha256(net)
+    if key:
+        known = {**(known if isinstance(known, dict) else {}), key: sha}
+        try:
+            index.parent.mkdir(parents=True, exist_ok=True)
+            tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(known, indent=1), encoding="utf-8")
+            os.replace(tmp, index)
+        except OSError as err:  # a read-only cache only costs the hashing next time
+            log.debug("could not write %s: %s", index, err)
+    return sha
+
+
 def _paths(sha: str, recipe: Recipe, cache_dir: Path | None) -> tuple[Path, Path]:
     folder = (cache_dir or default_cache_dir()) / f"tuned-{sha[:12]}"
     return folder / f"tuned-{recipe.name}.onnx", folder / f"tuned-{recipe.name}.json"
@@ -219,7 +257,7 @@ class OnnxSentenceTuner:
         self.layers = net.layers
         self.recipe = get_recipe(recipe)
         self.runtime = self.recipe.runtime
-        self.state_sha256 = state_sha256(net)
+        self.state_sha256 = weights_sha256(net, cache_dir)
         self.onnx_path = build_tuned_onnx(net, self.recipe.name, cache_dir, sha=self.state_sha256)
         opts = ort.SessionOptions()
         if num_threads:

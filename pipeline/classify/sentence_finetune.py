@@ -119,20 +119,59 @@ class SentenceTuner:
     """
 
     def __init__(self, layers: int = 6, base_path: Path | str | None = None, num_threads: int | None = 2):
-        torch = _torch()
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
 
-        if num_threads:
-            torch.set_num_threads(num_threads)
+        self.num_threads = num_threads
         self.base_path = Path(base_path) if base_path else default_model_path()
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.base_path), local_files_only=True)
-        self.model = AutoModel.from_pretrained(str(self.base_path), local_files_only=True, add_pooling_layer=False)
-        if layers < self.model.config.num_hidden_layers:
-            self.model.encoder.layer = self.model.encoder.layer[:layers]
-            self.model.config.num_hidden_layers = layers
         self.layers = layers
-        self.out = torch.nn.Linear(self.model.config.hidden_size, len(TASK_ORDER))
-        self.model.eval()
+        #: For a network read by :meth:`load`: ``(weights file, its sha256)``; the
+        #: torch modules are built from it on first use (:attr:`model`), so a
+        #: process that scores with a cached onnx build never builds them.
+        self.source: tuple[Path, str] | None = None
+        self._model = self._out = None
+
+    def _build(self) -> None:
+        """The torch modules: the base model's lower ``layers`` and the output layer."""
+        torch = _torch()
+        from transformers import AutoModel
+
+        if self.num_threads:
+            torch.set_num_threads(self.num_threads)
+        model = AutoModel.from_pretrained(str(self.base_path), local_files_only=True, add_pooling_layer=False)
+        if self.layers < model.config.num_hidden_layers:
+            model.encoder.layer = model.encoder.layer[: self.layers]
+            model.config.num_hidden_layers = self.layers
+        self._model, self._out = model, torch.nn.Linear(model.config.hidden_size, len(TASK_ORDER))
+        if self.source is not None:
+            self._load_state(self.source[0])
+        model.eval()
+
+    @property
+    def model(self):
+        """The transformer (``transformers`` ``BertModel``), built on first use."""
+        if self._model is None:
+            self._build()
+        return self._model
+
+    @property
+    def out(self):
+        """The output layer (``torch.nn.Linear(384, 2)``), built on first use."""
+        if self._out is None:
+            self._build()
+        return self._out
+
+    def source_key(self) -> str | None:
+        """Identity of the weights this network computes with, without building
+        it: the weights file's sha256, the base model file's path, size and
+        mtime (its word embeddings are the base model's) and ``layers``; None
+        for a network not read by :meth:`load` or changed since (:meth:`fit`)."""
+        if self.source is None:
+            return None
+        base = next((self.base_path / n for n in ("model.safetensors", "pytorch_model.bin")
+                     if (self.base_path / n).is_file()), self.base_path)
+        st = base.stat()
+        return f"{self.source[1]}|{base.resolve()}|{st.st_size}|{st.st_mtime_ns}|layers={self.layers}"
 
     # -- tokens ---------------------------------------------------------------
     def chunk_ids(self, text: str) -> list[list[int]]:
@@ -164,6 +203,8 @@ class SentenceTuner:
         torch = _torch()
         torch.manual_seed(seed)
         rng = random.Random(seed)
+        self.model  # noqa: B018 - build (and load the stored weights) before they change
+        self.source = None  # the weights no longer are the file's
         chunks = [self.chunk_ids(u)[0] for u in units]
         y = torch.tensor(np.asarray(labels, dtype=np.float32))
         # word embeddings stay the base model's: 11.7M of the 22.7M weights, most
@@ -254,27 +295,46 @@ class SentenceTuner:
         save_file(state, str(Path(folder) / WEIGHTS_FILE), metadata={"format": FORMAT, "layers": str(self.layers)})
 
     @classmethod
-    def load(cls, folder: Path, base_path: Path | str | None = None) -> "SentenceTuner":
-        """Rebuild from ``folder/``:data:`WEIGHTS_FILE`.  Raises
-        ``FileNotFoundError`` when missing, ``ValueError`` on a tensor that does not fit."""
+    def load(cls, folder: Path, base_path: Path | str | None = None, lazy: bool = False) -> "SentenceTuner":
+        """Rebuild from ``folder/``:data:`WEIGHTS_FILE`.
+
+        ``lazy``: read only the file's header now and build the torch modules
+        on first use of :attr:`model` (a worker that scores with a cached onnx
+        build never needs them: ~2-4 s of CPU saved per process).  Raises
+        ``FileNotFoundError`` when the file is missing, ``ValueError`` (from
+        safetensors or here) on a cut or foreign file and, at build time
+        (now, or on first use when ``lazy``), on a tensor that does not fit."""
         from safetensors import safe_open
+
+        from .tuned_head import file_sha256
 
         path = Path(folder) / WEIGHTS_FILE
         if not path.is_file():
             raise FileNotFoundError(path)
-        with safe_open(str(path), framework="pt") as fh:
+        with safe_open(str(path), framework="pt") as fh:  # reads and checks the header: a cut file fails here
             layers = int((fh.metadata() or {}).get("layers", 6))
-            state = {k: fh.get_tensor(k) for k in fh.keys()}
+            if not any(k.startswith("out.") for k in fh.keys()):
+                raise ValueError(f"{path}: no output layer tensors")
         self = cls(layers=layers, base_path=base_path)
+        self.source = (path, file_sha256(path))
+        if not lazy:
+            self._build()
+        return self
+
+    def _load_state(self, path: Path) -> None:
+        """Copy the tensors of ``path`` into the built modules.  Raises
+        ``ValueError`` on a tensor that does not fit the base model."""
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="pt") as fh:
+            state = {k: fh.get_tensor(k) for k in fh.keys()}
         enc = {k[len("encoder."):]: v.float() for k, v in state.items() if k.startswith("encoder.")}
         try:
-            missing, unexpected = self.model.load_state_dict(enc, strict=False)
-            self.out.load_state_dict({k[len("out."):]: v.float() for k, v in state.items() if k.startswith("out.")})
+            missing, unexpected = self._model.load_state_dict(enc, strict=False)
+            self._out.load_state_dict({k[len("out."):]: v.float() for k, v in state.items() if k.startswith("out.")})
         except RuntimeError as err:
             raise ValueError(f"{path}: tensors do not fit the base model: {err}") from err
         # the word embeddings are the base model's by design; anything else missing is an error
         missing = [m for m in missing if m != "embeddings.word_embeddings.weight" and "position_ids" not in m]
         if unexpected or missing:
             raise ValueError(f"{path}: tensors do not fit the base model (missing {missing[:3]}, unexpected {unexpected[:3]})")
-        self.model.eval()
-        return self

@@ -178,3 +178,43 @@ def test_runner_for_falls_back_to_torch_when_the_build_fails(net, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     assert runner_for(net, "onnx", "fp32", cache_dir=blocked) is net
+
+
+def test_a_loaded_network_keys_its_build_without_building_torch(tmp_path):
+    """A network read from its weights file finds its onnx build through the
+    cache index, with the same hash as the full state hash, and without
+    building the torch modules; a trained network drops the file identity."""
+    from pipeline.classify.onnx_tuned import INDEX_FILE, state_sha256, weights_sha256
+    from pipeline.classify.registry import version_dir
+    from pipeline.classify.sentence_finetune import SentenceTuner
+
+    folder = version_dir("commitment", _tuned_version(), REPO / "models")
+    lazy = SentenceTuner.load(folder, lazy=True)
+    assert lazy._model is None and lazy.source_key()
+    first = weights_sha256(lazy, tmp_path)  # not in the index yet: hashes the built state
+    assert lazy._model is not None and (tmp_path / INDEX_FILE).is_file()
+    again = SentenceTuner.load(folder, lazy=True)
+    assert weights_sha256(again, tmp_path) == first == state_sha256(again)
+    fresh = SentenceTuner.load(folder, lazy=True)
+    weights_sha256(fresh, tmp_path)
+    assert fresh._model is None  # the index answered
+    fresh.fit(["We will send the funds."], np.array([[1.0, 0.0]], dtype=np.float32), epochs=1, batch_size=1)
+    assert fresh.source is None and fresh.source_key() is None
+
+
+def test_a_worker_scoring_with_a_cached_build_loads_no_torch_model(tmp_path):
+    """The flow's classifier, on a cached onnx build, never imports the torch
+    BERT model (second process: the first may build the cache)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.flows.models import shared_classifier\n"
+            "from pipeline.classify.context import ParagraphContext\n"
+            "p = shared_classifier().predict(['We will provide the funds next week.'], contexts=[ParagraphContext()])\n"
+            "print(p[0].commitment.score, 'transformers.models.bert.modeling_bert' in sys.modules)\n")
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
+            for _ in range(2)]
+    assert all(o.returncode == 0 for o in outs), outs[-1].stderr[-2000:]
+    first, second = (o.stdout.split()[-2:] for o in outs)
+    assert first[0] == second[0]  # same score either way
+    assert second[1] == "False"
