@@ -233,3 +233,41 @@ def test_marking_tokens_do_not_depend_on_the_process_hash_seed():
                            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout
             for seed in range(6)}
     assert outs == {"['OMODE_C', 'OMODE_C', 'OMODE_S', 'OMODE_C']\n"}
+
+
+def test_centred_threshold_sits_inside_the_target_region():
+    """Recall >= 0.90 at FPR <= 0.11: the centred rule leaves slack on both
+    sides where the pinned-recall rule leaves none on recall."""
+    from pipeline.classify.evaluate import at_threshold, centred_threshold
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(1000, bool), np.zeros(1000, bool)]
+    p = np.r_[rng.beta(5, 1.5, 1000), rng.beta(1.5, 5, 1000)]
+    t = centred_threshold(y, p)
+    op = at_threshold(y, p, t)
+    assert op["recall"] > 0.90 and op["fpr"] < 0.11
+    slack = min(op["recall"] - 0.90, 0.11 - op["fpr"])
+    for other in (t - 0.05, t + 0.05):  # moving away from the centre loses slack on one side
+        o = at_threshold(y, p, other)
+        assert min(o["recall"] - 0.90, 0.11 - o["fpr"]) <= slack
+    # nothing meets both: the least bad point, still a threshold on the grid
+    assert 0 < centred_threshold(y, rng.random(2000)) < 1
+
+
+def test_classified_operating_points_report_the_centred_and_the_pinned_rule():
+    from pipeline.classify.train import classified_operating_points
+
+    rng = np.random.default_rng(1)
+    levels = np.array(["U", "SBU", "C", "S"], dtype=object)
+    y = list(rng.choice(levels, 400))
+    proba = rng.dirichlet(np.ones(4), 400)
+    proba[np.isin(y, ["C", "S"]), 2] += 2.0  # separable enough
+    proba /= proba.sum(1, keepdims=True)
+    ops = classified_operating_points(y, proba, y, proba, levels[proba.argmax(1)])["operating_points"]
+    assert ops["dev threshold centred in the target region"] == ops["test at the centred threshold"]
+    assert ops["dev threshold (recall >= 0.90 on dev)"]["recall"] >= 0.90
+    from pipeline.classify.evaluate import centred_threshold
+
+    is_classified = np.isin(y, ["C", "S"])
+    assert ops["test at the centred threshold"]["threshold"] == centred_threshold(is_classified, proba[:, 2:].sum(1))
+    assert set(ops) >= {"test at argmax", "test best recall at FPR <= 0.11"}
