@@ -38,7 +38,7 @@ def test_bare_encoder_matches_the_sorted_encoder_on_short_paragraphs():
 
     cables, _ = stages.parse_many(stages.discover(REPO / "corpora/drops/sample")[:3])
     texts = [t for t in stages.paragraph_texts(cables) if len(t.split()) < 120][:20]
-    enc = Encoder(num_threads=1)
+    enc = Encoder()  # 2 threads, as the other torch tests
     enc.show_progress = False
     plain = plain_torch_embed(enc, texts, batch_size=8)
     ref = enc.embed(texts, batch_size=8)
