@@ -404,14 +404,16 @@ def run() -> None:
     """Console entry point (``cables``, ``python -m pipeline.cli``): :func:`main`,
     then exit without the interpreter's teardown.
 
-    Every exit handler still runs first (Prefect stops its ephemeral API
-    server, logging flushes, multiprocessing reaps its children), and
-    stdout/stderr are flushed; what is skipped is only the freeing of every
-    module and object, which took ~1.3 s after each ``cables annotate``
-    (measured on 10 cables; issue 8 counts it as overhead).  ``main`` itself
-    returns normally, for callers in the same process (tests).
+    As at a normal exit, non-daemon threads are waited for first, then every
+    exit handler runs (Prefect stops its ephemeral API server, logging
+    flushes, multiprocessing reaps its children), and stdout/stderr are
+    flushed; what is skipped is only the freeing of every module and object,
+    which took ~1.3 s after each ``cables annotate`` (measured on 10 cables;
+    issue 8 counts it as overhead).  ``main`` itself returns normally, for
+    callers in the same process (tests).
     """
     import atexit
+    import threading
 
     try:
         rc = main()
@@ -419,6 +421,9 @@ def run() -> None:
         rc = err.code if isinstance(err.code, int) else (0 if err.code is None else 2)
         if not isinstance(err.code, (int, type(None))):
             print(err.code, file=sys.stderr)
+    for thread in threading.enumerate():  # what the interpreter's own shutdown waits for first
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
     atexit._run_exitfuncs()  # noqa: SLF001 - the documented handlers, run now rather than at teardown
     for stream in (sys.stdout, sys.stderr):
         try:
