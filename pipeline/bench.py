@@ -334,10 +334,12 @@ def plain_torch_embed(encoder, texts: list[str], batch_size: int = 32):
     import numpy as np
     import torch
 
-    out = np.zeros((len(texts), 384), dtype=np.float32)
+    from pipeline.classify.encoder import DIM, MAX_POSITIONS
+
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
     with torch.inference_mode():
         for i in range(0, len(texts), batch_size):
-            batch = encoder.tokenizer(texts[i : i + batch_size], padding=True, truncation=True, max_length=256,
+            batch = encoder.tokenizer(texts[i : i + batch_size], padding=True, truncation=True, max_length=MAX_POSITIONS,
                                       return_tensors="pt")
             hidden = encoder.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)

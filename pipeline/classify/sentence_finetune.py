@@ -295,7 +295,8 @@ class SentenceTuner:
         save_file(state, str(Path(folder) / WEIGHTS_FILE), metadata={"format": FORMAT, "layers": str(self.layers)})
 
     @classmethod
-    def load(cls, folder: Path, base_path: Path | str | None = None, lazy: bool = False) -> "SentenceTuner":
+    def load(cls, folder: Path, base_path: Path | str | None = None, lazy: bool = False,
+             sha256: str | None = None) -> "SentenceTuner":
         """Rebuild from ``folder/``:data:`WEIGHTS_FILE`.
 
         ``lazy``: read only the file's header now and build the torch modules
@@ -303,7 +304,9 @@ class SentenceTuner:
         build never needs them: ~2-4 s of CPU saved per process).  Raises
         ``FileNotFoundError`` when the file is missing, ``ValueError`` (from
         safetensors or here) on a cut or foreign file and, at build time
-        (now, or on first use when ``lazy``), on a tensor that does not fit."""
+        (now, or on first use when ``lazy``), on a tensor that does not fit.
+        ``sha256``: the file's hash when the caller already has it (it is
+        hashed here otherwise)."""
         from safetensors import safe_open
 
         from .tuned_head import file_sha256
@@ -316,7 +319,7 @@ class SentenceTuner:
             if not any(k.startswith("out.") for k in fh.keys()):
                 raise ValueError(f"{path}: no output layer tensors")
         self = cls(layers=layers, base_path=base_path)
-        self.source = (path, file_sha256(path))
+        self.source = (path, sha256 or file_sha256(path))
         if not lazy:
             self._build()
         return self

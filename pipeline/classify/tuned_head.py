@@ -162,7 +162,7 @@ class TunedHead:
             net = _NETWORKS.get(sha)
             if net is None:
                 try:
-                    net = SentenceTuner.load(folder, lazy=True)  # torch modules built on first use
+                    net = SentenceTuner.load(folder, lazy=True, sha256=sha)  # torch modules built on first use
                 except Exception as err:  # noqa: BLE001 - safetensors/torch raise several kinds on a bad file
                     raise HeadFileError(f"{folder}: unreadable {WEIGHTS_FILE}: {err}") from err
                 _NETWORKS[sha] = net
