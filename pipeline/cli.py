@@ -112,9 +112,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     flow_cfg = load_config()["flow"]
     runner = args.runner or flow_cfg["runner"]
-    serve_drop(args.drop, args.out, every=args.every, cron=args.cron,
-               runner=runner, address=args.address or flow_cfg["address"] or None,
-               workers=_workers(args.workers, runner, flow_cfg))
+
+    def serve() -> None:
+        serve_drop(args.drop, args.out, every=args.every, cron=args.cron,
+                   runner=runner, address=args.address or flow_cfg["address"] or None,
+                   workers=_workers(args.workers, runner, flow_cfg))
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    try:
+        if PREFECT_API_URL.value():
+            serve()
+            return 0
+        # the ephemeral API cannot schedule (pipeline/flows/local_server.py): start a server
+        from pipeline.flows.local_server import LocalPrefectServer
+
+        with LocalPrefectServer() as api:
+            os.environ["PREFECT_API_URL"] = api  # the flow-run processes inherit it
+            with temporary_settings(updates={PREFECT_API_URL: api}):
+                serve()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (pipeline/flows/serve.py)
+        log.info("serve: stopped")
     return 0
 
 

@@ -192,13 +192,18 @@ class SentenceTuner:
 
     # -- training -------------------------------------------------------------
     def fit(self, units: Sequence[str], labels: np.ndarray, epochs: int = 3, batch_size: int = 32, lr: float = 5e-5,
-            head_lr: float = 1e-3, seed: int = 0) -> dict[str, float]:
+            head_lr: float = 1e-3, seed: int = 0, ema: float = 0.0) -> dict[str, float]:
         """Train on sentence ``units`` with ``labels`` ``(m, 2)`` (NaN masked).
 
         AdamW, 10% linear warm-up then linear decay, binary cross-entropy;
         length-bucketed shuffled batches.  A unit's first chunk is trained on
-        (units are sentences; longer ones are rare).  Returns
-        ``{"seconds", "steps", "last_loss"}``.
+        (units are sentences; longer ones are rare).  ``ema`` > 0 keeps an
+        exponential moving average of the trained weights (decay ``ema`` per
+        step, warmed up as ``min(ema, (1 + t) / (10 + t))``, the rule of
+        TensorFlow's ``ExponentialMovingAverage`` with ``num_updates``) and
+        ends on the average instead of the last step's weights (Polyak and
+        Juditsky 1992), which damps the step-to-step noise of small-data
+        fine-tuning.  Returns ``{"seconds", "steps", "last_loss"}``.
         """
         torch = _torch()
         torch.manual_seed(seed)
@@ -218,6 +223,8 @@ class SentenceTuner:
         warm = max(1, total // 10)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
         t0, step, loss_v = time.time(), 0, float("nan")
+        tracked = [*params, *self.out.parameters()]
+        shadow = [p.detach().clone() for p in tracked] if ema > 0 else None
         self.model.train()
         for ep in range(epochs):
             order = list(range(len(units)))
@@ -236,11 +243,20 @@ class SentenceTuner:
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
                 sched.step()
+                if shadow is not None:
+                    d = min(ema, (1 + step) / (10 + step))
+                    with torch.no_grad():
+                        for sh, p in zip(shadow, tracked):
+                            sh.mul_(d).add_(p.detach(), alpha=1 - d)
                 step += 1
                 loss_v = float(loss.detach())
                 if step % 50 == 0:
                     log.info("epoch %d step %d/%d loss %.4f (%.2f s/step)", ep, step, total, loss_v,
                              (time.time() - t0) / step)
+        if shadow is not None:
+            with torch.no_grad():
+                for sh, p in zip(shadow, tracked):
+                    p.copy_(sh)
         with torch.no_grad():
             # the weights are stored as float16 (:meth:`save`): score with what is stored
             for p in [*params, *self.out.parameters()]:

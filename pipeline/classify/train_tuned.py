@@ -35,7 +35,7 @@ from .sentence_finetune import TASK_ORDER, SentenceTuner, multitask_units
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"tuned_layers": 6, "tuned_epochs": 3, "tuned_lr": 5e-5, "tuned_batch": 32}
+DEFAULTS = {"tuned_layers": 6, "tuned_epochs": 3, "tuned_lr": 5e-5, "tuned_batch": 32, "tuned_ema": 0.0}
 #: Label threshold: the networks are trained with cross-entropy, so P is a probability;
 #: 0.5 is not chosen on any evaluation data (fold 0's best thresholds moved F1 by ~0.01).
 THRESHOLD = 0.5
@@ -88,7 +88,8 @@ def fit_pair(ds, cable_ids: set[str], seed: int = 0) -> tuple[SentenceTuner, dic
     log.info("tuned network: %d paragraphs -> %d sentence units; %s", len(texts), len(units), cfg)
     t0 = time.time()
     net = SentenceTuner(layers=cfg["tuned_layers"])
-    fit = net.fit(units, uy, epochs=cfg["tuned_epochs"], batch_size=cfg["tuned_batch"], lr=cfg["tuned_lr"], seed=seed)
+    fit = net.fit(units, uy, epochs=cfg["tuned_epochs"], batch_size=cfg["tuned_batch"], lr=cfg["tuned_lr"], seed=seed,
+                  ema=cfg["tuned_ema"])
     info = {"paragraphs": len(texts), "units": len(units), "seconds": round(time.time() - t0, 1),
             "steps": fit["steps"], "settings": cfg, "seed": seed}
     _FITTED[key] = (net, info)

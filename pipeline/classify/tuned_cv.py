@@ -32,17 +32,17 @@ GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
 def run_fold(labels: list[Path], k: int, fold: int, layers: int, epochs: int, lr: float, out_dir: Path,
-             seed: int = 0) -> dict:
+             seed: int = 0, ema: float = 0.0) -> dict:
     """Train on all folds but ``fold``, score ``fold``; returns the summary written to ``fold<fold>.json``."""
     texts, y, groups, rows = load_rows(labels)
     tr, va = folds(groups, k)[fold]
     cues = [[rows[i].get(f"{t}_cue") for t in TASK_ORDER] for i in range(len(rows))]
     units, uy, _ = multitask_units([texts[i] for i in tr], y[tr], [cues[i] for i in tr])
     net = SentenceTuner(layers=layers)
-    fit = net.fit(units, uy, epochs=epochs, lr=lr, seed=seed)
+    fit = net.fit(units, uy, epochs=epochs, lr=lr, seed=seed, ema=ema)
     t0 = time.time()
     P = net.predict_proba([texts[i] for i in va])
-    res = {"fold": fold, "folds": k, "layers": layers, "epochs": epochs, "lr": lr, "units": len(units),
+    res = {"fold": fold, "folds": k, "layers": layers, "epochs": epochs, "lr": lr, "seed": seed, "ema": ema, "units": len(units),
            "train_paragraphs": len(tr), "scored_paragraphs": len(va), "fit": fit,
            "predict_seconds": round(time.time() - t0, 1)}
     for j, task in enumerate(TASK_ORDER):
@@ -56,6 +56,26 @@ def run_fold(labels: list[Path], k: int, fold: int, layers: int, epochs: int, lr
     return res
 
 
+def pooled(out_dir: Path, threshold: float = 0.5) -> dict:
+    """F1(True) at ``threshold`` per fold and over the pooled held-out
+    paragraphs of every ``fold<k>.npz`` in ``out_dir`` (each labelled
+    paragraph is held out in exactly one fold, so the pooled figure covers all
+    of them once the folds are run).  Returns ``{"folds": [k...],
+    "paragraphs": n, task: {"per_fold": [...], "pooled": f1}}``; raises
+    ``FileNotFoundError`` when ``out_dir`` holds no fold file."""
+    files = sorted(out_dir.glob("fold*.npz"))
+    if not files:
+        raise FileNotFoundError(f"{out_dir}: no fold*.npz (run the folds first)")
+    parts = [np.load(f) for f in files]
+    res: dict = {"folds": [int(f.stem[4:]) for f in files], "paragraphs": int(sum(len(p["va"]) for p in parts))}
+    for j, task in enumerate(TASK_ORDER):
+        y = np.concatenate([p["y"][:, j] for p in parts])
+        P = np.concatenate([p["P"][:, j] for p in parts])
+        res[task] = {"per_fold": [round(f1_at(p["y"][:, j], p["P"][:, j], threshold), 4) for p in parts],
+                     "pooled": round(f1_at(y, P, threshold), 4)}
+    return res
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.classify.tuned_cv", description=__doc__.split("\n")[0])
@@ -65,11 +85,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ema", type=float, default=0.0, help="EMA decay of the weights (0 = last step's weights)")
     ap.add_argument("--out", type=Path, default=Path(".cache/tuned_cv"))
+    ap.add_argument("--summary", action="store_true", help="print the per-fold and pooled F1 of the folds in --out; train nothing")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.summary:
+        print(json.dumps(pooled(args.out)))
+        return 0
     for f in args.only or range(args.folds):
-        run_fold(args.labels or [DEFAULT_LABELS], args.folds, f, args.layers, args.epochs, args.lr, args.out)
+        run_fold(args.labels or [DEFAULT_LABELS], args.folds, f, args.layers, args.epochs, args.lr, args.out,
+                 seed=args.seed, ema=args.ema)
     return 0
 
 

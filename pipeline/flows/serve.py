@@ -1,17 +1,21 @@
 """Serve annotate-drop as a Prefect deployment on a schedule.
 
 ``flow.serve`` registers the deployment with the Prefect API and polls for
-scheduled runs in this process: against the local ephemeral API by default,
-or against a Prefect server when ``PREFECT_API_URL`` is set (see README).
+scheduled runs in this process, against the Prefect server of ``PREFECT_API_URL``
+or one that ``cables serve`` starts (:mod:`.local_server`; the ephemeral API cannot schedule).
 Each scheduled run is a ledger-backed run (``out_dir``), so overlapping or
 repeated runs never annotate a cable twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"s": 1, "": 1, "m": 60, "h": 3600, "d": 86400}
@@ -48,11 +52,67 @@ def serve_drop(drop: Path, out_dir: Path, every: str | None = None, cron: str | 
     from pipeline.flows.annotate import annotate_drop
     from pipeline.flows.runners import task_runner
 
+    from prefect.runner import Runner
+
+    class _Runner(Runner):
+        # Prefect's own SIGTERM handler waits for in-flight flow runs to be
+        # cancelled, which can hang on a run's model workers; unwind like
+        # Ctrl-C instead and let the caller stop what was started
+        def handle_sigterm(self, *args, **kwargs):  # noqa: ARG002
+            raise KeyboardInterrupt
+
     flow = annotate_drop.with_options(task_runner=task_runner(runner, address, workers))
     schedule = {"interval": parse_every(every)} if every else {"cron": cron}
-    flow.serve(
-        name=deployment_name(drop),
-        parameters={"drop": str(Path(drop).resolve()), "out_dir": str(Path(out_dir).resolve()),
-                    "progress": False, "workers": workers},
-        **schedule,
-    )
+    name = deployment_name(drop)
+    serve_runner = _Runner(name=name, pause_on_shutdown=False)
+    serve_runner.add_flow(flow, name=name,
+                          parameters={"drop": str(Path(drop).resolve()), "out_dir": str(Path(out_dir).resolve()),
+                                      "progress": False, "workers": workers},
+                          **schedule)
+    log.info("serving %s/%s: %s; Ctrl-C or SIGTERM stops", flow.name, name,
+             f"every {every}" if every else f"cron {cron!r} (UTC)")
+    try:
+        asyncio.run(serve_runner.start())
+    finally:
+        stop_children()
+
+
+def stop_children(grace_s: float = 10.0) -> list[int]:
+    """SIGTERM every descendant process of this one (flow runs in progress,
+    their model workers, a local Prefect server), SIGKILL those still alive
+    after ``grace_s`` seconds; returns the pids signalled.  A scheduled run
+    cut short this way leaves no half-written output: the run's file is
+    renamed into place only when whole, and the next run redoes its cables
+    (pipeline/store/ledger.py)."""
+    import os
+    import signal
+    import time
+
+    from pipeline.memory import descendants
+
+    pids = descendants(os.getpid())
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        alive = []
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        if not alive or sig == signal.SIGKILL:
+            break
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline and any(_alive(p) for p in alive):
+            time.sleep(0.2)
+    if pids:
+        log.info("serve: stopped %d child processes", len(pids))
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone); Linux /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

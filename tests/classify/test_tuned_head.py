@@ -134,6 +134,25 @@ def test_training_a_small_network_runs_and_round_trips(tmp_path):
     shutil.rmtree(tmp_path)
 
 
+def test_ema_ends_on_the_average_of_the_trajectory():
+    """With ``ema`` the network ends on the moving average of its weights,
+    which lags the last step: nearer the start than plain training gets, and
+    on the same trajectory (same seed, same batches)."""
+    rows = _rows()[:30]
+    y = np.array([[float(r["commitment"]), float(r["doubt"])] for r in rows])
+    cues = [[r.get("commitment_cue"), r.get("doubt_cue")] for r in rows]
+    units, uy, _ = multitask_units([r["text"] for r in rows], y, cues)
+
+    def moved(ema):
+        net = SentenceTuner(layers=1)
+        start = [p.detach().clone() for p in net.model.parameters()]
+        net.fit(units, uy, epochs=2, batch_size=16, ema=ema)
+        return sum(float((p.detach() - s).norm()) for p, s in zip(net.model.parameters(), start))
+
+    plain, averaged = moved(0.0), moved(0.9)
+    assert 0 < averaged < plain
+
+
 def test_flow_runs_the_network_in_int8_onnx_and_training_scores_with_torch(tuned_heads):
     from pipeline.classify.onnx_tuned import OnnxSentenceTuner
     from pipeline.classify.tuned_head import shared_pass

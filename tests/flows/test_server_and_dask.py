@@ -96,16 +96,27 @@ def test_annotate_against_a_real_server_records_the_flow_run(drop, tmp_path, pre
     assert len(_records(out_dir)) == 3
 
 
-def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path, prefect_server):
+def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path):
+    """With no PREFECT_API_URL `cables serve` starts its own Prefect server
+    (the ephemeral API cannot schedule), runs on the schedule, and SIGTERM
+    stops it with everything it started: server, flow runs, workers."""
+    import psutil
+
     out_dir = tmp_path / "served"
-    serve = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--drop", str(drop), "--out",
-                              str(out_dir), "--every", "5s"], env=_env(prefect_server),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = _env()
+    env.pop("PREFECT_API_URL", None)
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # the server's own database
+    # output to a file: a pipe would block reads while any child still holds it open
+    out_log = tmp_path / "serve.log"
+    with open(out_log, "w") as sink:
+        serve = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--drop", str(drop), "--out",
+                                  str(out_dir), "--every", "5s"], env=env, stdout=sink, stderr=subprocess.STDOUT)
+    started: set[int] = set()
     try:
         deadline = time.monotonic() + 400
         # Wait for a first run to land, then for a later scheduled run to find nothing new.
         while time.monotonic() < deadline and not list(out_dir.glob("*.jsonl")):
-            assert serve.poll() is None, serve.stdout.read()[-3000:]
+            assert serve.poll() is None, out_log.read_text()[-3000:]
             time.sleep(1)
         assert list(out_dir.glob("*.jsonl")), "no scheduled run produced output"
         from pipeline.store.ledger import Ledger
@@ -114,13 +125,24 @@ def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path, prefect_serv
             with Ledger(out_dir) as led:
                 if len([r for r in led.runs() if r["state"] == "done"]) >= 2:
                     break
+            started |= {c.pid for c in psutil.Process(serve.pid).children(recursive=True)}
             time.sleep(1)
     finally:
+        started |= {c.pid for c in psutil.Process(serve.pid).children(recursive=True)}
         serve.terminate()
         try:
-            serve.wait(timeout=30)
+            serve.wait(timeout=60)
         except subprocess.TimeoutExpired:
             serve.kill()
+    output = out_log.read_text()
+    assert serve.returncode == 0, output[-3000:]
+    assert "started a local Prefect server" in output
+    assert started, "serve started no child process (server, flow run)"
+    time.sleep(5)
+    alive = [p for p in started if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    for p in alive:  # leave nothing behind for the rest of the suite, then fail
+        psutil.Process(p).kill()
+    assert not alive, f"left running after SIGTERM: {alive}"
     with Ledger(out_dir) as led:
         assert len(led.runs()) >= 2
     hashes = [r["provenance"]["source_sha256"] for r in _records(out_dir)]
