@@ -103,8 +103,16 @@ def test_kill_9_then_rerun_annotates_each_cable_exactly_once(bigger_drop, tmp_pa
             break
         time.sleep(0.2)
     assert proc.poll() is None, "run ended before it could be killed: " + proc.stderr.read()[-2000:]
+    from pipeline.memory import descendants
+
+    orphans = descendants(proc.pid)  # kill -9 leaves Prefect's server and the workers behind
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    for pid in orphans:  # as a service manager would; the suite must not carry them along
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     assert list(out_dir.glob("*.jsonl")) == []  # nothing landed half-written
 
     rerun = _cli("annotate", str(bigger_drop), "--out-dir", str(out_dir), "--no-progress")
