@@ -26,7 +26,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "classify": {"batch_size": 32, "threshold": 0.5, "max_chars": 20000},
     "flow": {"name": "annotate-drop", "chunk_cables": 64, "runner": "thread", "address": ""},
     "train": {"commitment_doubt_model": "tuned", "tuned_layers": 6, "tuned_epochs": 3, "tuned_lr": 5e-5,
-              "tuned_batch": 32},
+              "tuned_batch": 32, "tuned_ema": 0.0},
 }
 
 
