@@ -305,7 +305,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--strict", action="store_true", help="exit 1 if any cable was quarantined")
     a.set_defaults(func=cmd_annotate)
 
-    sv = sub.add_parser("serve", help="serve annotate-drop on a schedule (Prefect deployment); Ctrl-C stops")
+    sv = sub.add_parser("serve", help="serve annotate-drop on a schedule (Prefect deployment); Ctrl-C stops",
+                        description="Serve annotate-drop on a schedule. Without PREFECT_API_URL a local Prefect "
+                                    "server is started for the command (the ephemeral API cannot schedule) "
+                                    "and stopped with it; Ctrl-C or SIGTERM stops.")
     sv.add_argument("--drop", type=Path, required=True, help="folder where new cables arrive")
     sv.add_argument("--out", type=Path, required=True, help="output folder (ledger + one JSONL file per run)")
     when = sv.add_mutually_exclusive_group(required=True)
