@@ -42,7 +42,9 @@ def deployment_name(drop: Path) -> str:
 
 def serve_drop(drop: Path, out_dir: Path, every: str | None = None, cron: str | None = None,
                runner: str = "thread", address: str | None = None, workers: int = 2) -> None:
-    """Serve annotate-drop over ``drop`` into ``out_dir``; blocks until interrupted.
+    """Serve annotate-drop over ``drop`` into ``out_dir``; blocks until
+    interrupted (Ctrl-C or SIGTERM, both raised here as ``KeyboardInterrupt``),
+    then stops every child process (:func:`stop_children`).
 
     Give exactly one of ``every`` (see :func:`parse_every`) or ``cron`` (a
     five-field cron string, UTC).  Raises ``ValueError`` otherwise.
@@ -64,6 +66,8 @@ def serve_drop(drop: Path, out_dir: Path, every: str | None = None, cron: str | 
     flow = annotate_drop.with_options(task_runner=task_runner(runner, address, workers))
     schedule = {"interval": parse_every(every)} if every else {"cron": cron}
     name = deployment_name(drop)
+    # schedules stay active when this process stops (no API call on the way out); runs
+    # that pile up meanwhile are harmless: each is a ledger-backed run
     serve_runner = _Runner(name=name, pause_on_shutdown=False)
     serve_runner.add_flow(flow, name=name,
                           parameters={"drop": str(Path(drop).resolve()), "out_dir": str(Path(out_dir).resolve()),
