@@ -164,3 +164,22 @@ def test_flow_runs_the_network_in_int8_onnx_and_training_scores_with_torch(tuned
              "Officials doubt that the ceasefire will hold beyond the elections."]
     p8, pt = shared_pass(net).proba(texts), shared_pass(net, "torch").proba(texts)
     assert p8.shape == pt.shape == (2, 2) and np.abs(p8 - pt).max() < 0.2
+
+
+def test_cv_summary_pools_the_held_out_folds(tmp_path):
+    """`tuned_cv --summary`: per-fold F1 and the F1 over all held-out
+    paragraphs together (not the mean of the folds' F1)."""
+    from pipeline.classify.tuned_cv import pooled
+
+    with pytest.raises(FileNotFoundError):
+        pooled(tmp_path)
+    # fold 0: 2 TP, 1 FP (F1 0.8); fold 1: 1 TP, 1 FN (F1 0.667); pooled 3 TP, 1 FP, 1 FN -> 0.75
+    y0, p0 = np.array([1, 1, 0, 0.0]), np.array([0.9, 0.8, 0.7, 0.1])
+    y1, p1 = np.array([1, 1, 0.0]), np.array([0.9, 0.2, 0.1])
+    for k, (y, p) in enumerate([(y0, p0), (y1, p1)]):
+        np.savez(tmp_path / f"fold{k}.npz", va=np.arange(len(y)), P=np.stack([p, p], 1), y=np.stack([y, y], 1))
+    res = pooled(tmp_path)
+    assert res["folds"] == [0, 1] and res["paragraphs"] == 7
+    for task in TASK_ORDER:
+        assert res[task]["per_fold"] == [0.8, 0.6667]
+        assert res[task]["pooled"] == 0.75
