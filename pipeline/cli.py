@@ -67,10 +67,10 @@ def _positive_int(text: str) -> int:
 
 def _workers(given: int | None, runner: str, flow_cfg: dict) -> int:
     """``--workers`` if given; else ``[flow] batches_in_flight`` (thread
-    runner, 4) or 2 Dask workers (each loads its own models, ~0.7 GB)."""
+    runner) or 2 Dask workers (each loads its own models, ~0.7 GB)."""
     if given is not None:
         return given
-    return int(flow_cfg.get("batches_in_flight", 4)) if runner == "thread" else 2
+    return int(flow_cfg["batches_in_flight"]) if runner == "thread" else 2
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:

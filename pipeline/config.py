@@ -24,7 +24,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "max_paragraph_chars": 200000,
     },
     "classify": {"batch_size": 32, "threshold": 0.5, "max_chars": 20000},
-    "flow": {"name": "annotate-drop", "chunk_cables": 64, "runner": "thread", "address": ""},
+    "flow": {"name": "annotate-drop", "chunk_cables": 32, "batches_in_flight": 4, "runner": "thread", "address": ""},
     "train": {"commitment_doubt_model": "tuned", "tuned_layers": 6, "tuned_epochs": 3, "tuned_lr": 5e-5,
               "tuned_batch": 32, "tuned_ema": 0.0},
 }

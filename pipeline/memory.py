@@ -128,6 +128,16 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def is_running(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (exited, not yet reaped) counts as
+    gone.  Linux ``/proc/<pid>/stat`` (state field after the command name)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def tree_rss_mb(pid: int) -> tuple[float, float]:
     """``(MB of pid itself, MB of all its descendants)``: kept apart because
     the descendants include Prefect's API server, whose memory is not the

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -74,3 +75,22 @@ def test_heap_stats_see_live_objects_and_their_release(tmp_path):
     log_heap(str(tmp_path / "h.jsonl"), cables=3)
     row = json.loads((tmp_path / "h.jsonl").read_text())
     assert row["cables"] == 3 and row["rss"] > 0 and "in_use" in row
+
+
+def test_is_running_sees_a_child_until_it_exits():
+    from pipeline.memory import descendants, is_running
+
+    assert is_running(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert is_running(child.pid) and child.pid in descendants(os.getpid())
+        child.kill()
+        for _ in range(50):  # exited, not yet reaped: a zombie counts as gone
+            if not is_running(child.pid):
+                break
+            time.sleep(0.1)
+        assert not is_running(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    assert not is_running(child.pid)

@@ -236,7 +236,7 @@ def annotate_drop(
     out: str | None = None,
     out_dir: str | None = None,
     chunk_cables: int | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     progress: bool = True,
     lock_timeout: float = 600.0,
 ) -> RunSummary:
@@ -245,7 +245,7 @@ def annotate_drop(
     ``out``: write every cable to this JSON Lines file.  ``out_dir``: a
     ledger-backed run writing only new cables to a new file in that folder
     (see module doc); waits up to ``lock_timeout`` seconds for a run already
-    in progress on the same folder.  ``workers``: chunks in flight at once.
+    in progress on the same folder.  ``workers``: chunks in flight at once (default ``[flow] batches_in_flight``).
     Files that fail to parse are quarantined (logged with the reason, listed
     in the summary and, with ``out_dir``, in the ledger); the rest of the
     drop is annotated.  Raises ``FileNotFoundError`` if ``drop`` is not a
@@ -256,6 +256,7 @@ def annotate_drop(
         raise ValueError("give exactly one of out= or out_dir=")
     t0 = time.perf_counter()
     size = chunk_cables or int(load_config()["flow"]["chunk_cables"])
+    workers = workers or int(load_config()["flow"]["batches_in_flight"])
     run_id = _run_id()
     started = utc_now()
     paths = discover_task(drop)

@@ -39,20 +39,22 @@ class LocalPrefectServer:
     Use as a context manager: ``with LocalPrefectServer() as api:`` yields the
     API URL (``http://127.0.0.1:<port>/api``) once ``/health`` answers 200,
     and stops the server (SIGTERM, then SIGKILL after 30 s) on exit.  The
-    server keeps its database under the current ``PREFECT_HOME`` (runs stay
-    visible afterwards, as with a server started by hand).  Its output goes to
-    ``log_path`` (default ``$PREFECT_HOME/cables-server.log``).
+    server keeps its database under ``home`` (default: the current
+    ``PREFECT_HOME``, so runs stay visible afterwards, as with a server
+    started by hand).  Its output goes to ``log_path`` (default
+    ``<home>/cables-server.log``).
 
     Raises ``RuntimeError`` (with the log's tail) when the server exits or
     does not answer within ``timeout_s``.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None, timeout_s: float = START_TIMEOUT_S,
-                 log_path: Path | None = None):
+                 log_path: Path | None = None, home: Path | None = None):
         self.host = host
         self.port = port or free_port(host)
         self.timeout_s = timeout_s
-        home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+        self.home = Path(home) if home else None
+        home = self.home or Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
         self.log_path = log_path or home / "cables-server.log"
         self.api_url = f"http://{host}:{self.port}/api"
         self.proc: subprocess.Popen | None = None
@@ -61,6 +63,8 @@ class LocalPrefectServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
         env.pop("PREFECT_API_URL", None)
+        if self.home:
+            env["PREFECT_HOME"] = str(self.home)
         with open(self.log_path, "ab") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", self.host,
                                           "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -92,31 +92,25 @@ def stop_children(grace_s: float = 10.0) -> list[int]:
     import signal
     import time
 
-    from pipeline.memory import descendants
+    from pipeline.memory import descendants, is_running
 
     pids = descendants(os.getpid())
+    left = pids
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        alive = []
-        for pid in pids:
+        for pid in left:
             try:
                 os.kill(pid, sig)
-                alive.append(pid)
             except ProcessLookupError:
                 pass
-        if not alive or sig == signal.SIGKILL:
-            break
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline and any(_alive(p) for p in alive):
+        deadline = time.monotonic() + (grace_s if sig == signal.SIGTERM else 0)
+        while True:
+            left = [p for p in left if is_running(p)]
+            if not left or time.monotonic() >= deadline:
+                break
             time.sleep(0.2)
+        if not left:
+            break
     if pids:
         log.info("serve: stopped %d child processes", len(pids))
     return pids
 
-
-def _alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie counts as gone); Linux /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False

@@ -32,13 +32,13 @@ def test_deployment_name_is_stable_per_folder(tmp_path):
     assert deployment_name(d) == deployment_name(Path(str(d) + "/")) == "annotate-cables-drop-May"
 
 
-def test_local_server_that_cannot_bind_fails_with_its_log(tmp_path, monkeypatch):
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+def test_local_server_that_cannot_bind_fails_with_its_log(tmp_path):
     port = free_port()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        server = LocalPrefectServer(port=port, timeout_s=120)
+        server = LocalPrefectServer(port=port, timeout_s=120, home=tmp_path / "home")
         with pytest.raises(RuntimeError, match="did not start.*" + re.escape(str(server.log_path))):
             server.__enter__()
     assert server.proc is not None and server.proc.poll() is not None  # nothing left running
+    assert server.log_path == tmp_path / "home" / "cables-server.log"

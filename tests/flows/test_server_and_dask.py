@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
+import signal
 import subprocess
 import sys
 import time
@@ -18,12 +18,6 @@ from pathlib import Path
 import pytest
 
 CABLES = ["07PHNOMPENH1308.txt", "00ATHENS1917.txt", "07ANKARA2174.txt"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _records(out_dir: Path) -> list[dict]:
@@ -41,34 +35,12 @@ def drop(tmp_path, sample_drop):
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
-    """A real Prefect server on a free loopback port with its own database."""
-    home = tmp_path_factory.mktemp("prefect-server-home")
-    port = _free_port()
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_UI_ENABLED="false")
-    env.pop("PREFECT_API_URL", None)
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    api = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("prefect server did not start: " + (home / "server.log").read_text()[-2000:])
-        time.sleep(0.5)
-    yield api
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """A real Prefect server on a free loopback port with its own database
+    (the one `cables serve` starts when no PREFECT_API_URL is set)."""
+    from pipeline.flows.local_server import LocalPrefectServer
+
+    with LocalPrefectServer(home=tmp_path_factory.mktemp("prefect-server-home"), timeout_s=120) as api:
+        yield api
 
 
 def _env(api: str | None = None) -> dict[str, str]:
@@ -100,7 +72,7 @@ def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path):
     """With no PREFECT_API_URL `cables serve` starts its own Prefect server
     (the ephemeral API cannot schedule), runs on the schedule, and SIGTERM
     stops it with everything it started: server, flow runs, workers."""
-    import psutil
+    from pipeline.memory import descendants, is_running
 
     out_dir = tmp_path / "served"
     env = _env()
@@ -125,10 +97,10 @@ def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path):
             with Ledger(out_dir) as led:
                 if len([r for r in led.runs() if r["state"] == "done"]) >= 2:
                     break
-            started |= {c.pid for c in psutil.Process(serve.pid).children(recursive=True)}
+            started |= set(descendants(serve.pid))
             time.sleep(1)
     finally:
-        started |= {c.pid for c in psutil.Process(serve.pid).children(recursive=True)}
+        started |= set(descendants(serve.pid))
         serve.terminate()
         try:
             serve.wait(timeout=60)
@@ -139,9 +111,9 @@ def test_serve_runs_on_schedule_and_each_cable_once(drop, tmp_path):
     assert "started a local Prefect server" in output
     assert started, "serve started no child process (server, flow run)"
     time.sleep(5)
-    alive = [p for p in started if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    alive = [p for p in started if is_running(p)]
     for p in alive:  # leave nothing behind for the rest of the suite, then fail
-        psutil.Process(p).kill()
+        os.kill(p, signal.SIGKILL)
     assert not alive, f"left running after SIGTERM: {alive}"
     with Ledger(out_dir) as led:
         assert len(led.runs()) >= 2
