@@ -137,10 +137,13 @@ def find_starts(lines: list[Line]) -> list[tuple[int, re.Match]]:
         after_break = prev_kind in ("blank", "drop", "heading", "dashes") or i - 1 == stray_at
         mk = MARKING.match(ln.raw[m.end():])
         marked = valid_marking(ln.raw[m.end():]) is not None
-        if not after_break and mk and parse_marking(mk.group("m"))[0] and top in (last + 1, (alt or -9) + 1):
+        if not after_break and mk and parse_marking(mk.group("m"))[0] \
+                and (top in (last + 1, (alt or -9) + 1) or (not starts and top == 2)):
             # "1.(C) We demarched" right under the Classified By line, "6.(U)
             # Ambassador Blake has cleared" under the last sentence (HTML
-            # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322)
+            # pages that lost the blank line: 09CAIRO321, 08NEWDELHI2322);
+            # "2.(C) Comment" under an unnumbered first paragraph (its key
+            # points glued to the Classified By line, 09CAIRO2308)
             after_break = True
         plain = not pilcrow and "." not in num and not num[-1].isalpha()
         if pilcrow and marked and after_break and top >= 100 \

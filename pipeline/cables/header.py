@@ -14,6 +14,9 @@ preamble ``07PHNOMPENH1308`` with the INFO line glued to the classification
 line (``...COLLECTIVEUNCLAS SECTION 01 OF 03 PHNOM PENH 001308``), WikiLeaks
 ``header ends`` layout with a repeated header (02BOGOTA3281), partial extracts
 without DTG (02ANKARA8852), database dumps (05MANAMA1672, 05THEHAGUE2064).
+Fields glued into one line (``E.O. ... TAGS: ...``, ``SUBJECT: ... REF: ...
+Classified By: ...``, 04BRASILIA3106) or onto the class line (02ANKARA8305)
+are read up to the next field's keyword (:func:`.header_fields.cut_glued`).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from dataclasses import dataclass, field
 from pipeline.cables.header_class import (CLASS_LINE, CLASS_LINE_CI, CLASS_LINE_LOOSE, LEVEL_ONLY, META_CLASS, damaged_tail,
                                           level_only, page_break_tail)
 from pipeline.cables.header_dtg import DTG_LINE, PRECEDENCE, find_dtg, iso_from_dtg, words_date
-from pipeline.cables.header_fields import (CLASSIFIED_BY, EO_LINE, FIRST_PARA, REF_LINE, STOP_CBY, STOP_REF, SUBJECT_LINE,
-                                           TAGS_LINE, block, parse_classified_by, parse_eo, parse_refs, parse_subject,
+from pipeline.cables.header_fields import (CLASSIFIED_BY, EO_LINE, FIRST_PARA, GLUED, REF_LINE, STOP_CBY, STOP_CONT,
+                                           STOP_REF, STOP_TAGS, SUBJECT_LINE, TAGS_LINE, block, cut_glued, field_start,
+                                           glued_limit, parse_classified_by, parse_eo, parse_refs, parse_subject,
                                            parse_tags)
 from pipeline.cables.header_id import find_cable_id
 from pipeline.cables.header_routing import DE_LINE, FM_LINE, find_addressees, fm_anywhere, fm_station
@@ -114,33 +118,47 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     h.cable_id = find_cable_id(text, station, serial, year, source_path, h.origin)
 
     search_from = cls.start() if cls else 0
+    print_station = station.removeprefix("EFTO ") if station else None  # as page breaks print it
     m = EO_LINE.search(text, search_from, zone_end)
     m = m if m and re.match(r"\s*(?:E\.O\.|E\.?[ ]?O\.?[ ]*\d{5})", m.group(0), re.I) else None
-    if m:
+    eo_at = m.start() + len(m.group(0)) - len(m.group(0).lstrip()) if m else -1
+    glued_end = glued_limit(text, cls.end() if cls else search_from, zone_end)
+    if m is None and (g := GLUED["eo"].search(text, search_from, glued_end)):
+        eo_at = g.start()
+    if eo_at >= 0:
         found.append("eo")
-        h.eo = parse_eo(m.group(0))
-        ends.append(m.end())
-    m = TAGS_LINE.search(text, search_from, zone_end)
+        line_end = text.find("\n", eo_at) % (len(text) + 1)  # the E.O. line alone, as printed
+        joined, end = cut_glued(text, eo_at, text[eo_at:line_end].strip(), line_end)
+        h.eo = parse_eo(joined)
+        ends.append(end)
+    m, at = field_start(text, TAGS_LINE, "tags", "tags", search_from, zone_end, glued_end)
     if m:
         found.append("tags")
-        joined, end = block(text, m.start("tags"))
+        joined, end = cut_glued(text, at, *block(text, at, STOP_TAGS))
         h.tags = parse_tags(joined)
         ends.append(end)
-    m = SUBJECT_LINE.search(text, search_from, zone_end)
+    m, at = field_start(text, SUBJECT_LINE, "subject", "subject", search_from, zone_end, glued_end)
     if m:
         found.append("subject")
-        joined, end = block(text, m.start("subject"))
-        h.subject = parse_subject(joined)
+        joined, end = block(text, at)
+        if not joined:
+            # "SUBJECT:" alone, its text after a blank line (09CAIRO200, 09CAIRO1787)
+            nxt = re.compile(r"[ \t]*\n(?:[ \t]*\n){1,2}[ \t]*(?=\S)").match(text, at)
+            if nxt and not STOP_CONT.match(text, nxt.end()):
+                at = nxt.end()
+                joined, end = block(text, at)
+        joined, end = cut_glued(text, at, joined, end)
+        h.subject = parse_subject(joined, print_station)
         ends.append(end)
-    m = REF_LINE.search(text, search_from, zone_end)
+    m, at = field_start(text, REF_LINE, "ref", "ref", search_from, zone_end, glued_end)
     if m:
-        joined, end = block(text, m.start("ref"), STOP_REF,
-                             over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]"))
-        h.references = parse_refs(joined, year)
+        joined, end = cut_glued(text, at, *block(text, at, STOP_REF,
+                                                  over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]")))
+        h.references = parse_refs(joined, year, print_station)
         ends.append(end)
-    m = CLASSIFIED_BY.search(text, search_from, zone_end)
+    m, at = field_start(text, CLASSIFIED_BY, "by", "cby", search_from, zone_end, glued_end)
     if m:
-        joined, end = block(text, m.start("by"), STOP_CBY)
+        joined, end = cut_glued(text, at, *block(text, at, STOP_CBY))
         h.classified_by = parse_classified_by(joined)
         ends.append(end)
     else:

@@ -30,13 +30,95 @@ CLASSIFIED_BY = re.compile(r"^[ \t]*(?:¶?\d+\.[ ]*)?(?:\(U\)[ ]*)?CLASSIFIED[ ]
 FIRST_PARA = re.compile(r"^[ \t]*(?:¶[ ]*\d|1[ ]*\.[ ]|1\.?[ ]*\()", re.M)
 _REF_LETTER = re.compile(r"(?:^|(?<=\s))¶?[ ]*\(?(?P<l>[A-Z])[.)][ ]+")
 _REASON = re.compile(r"\b(?P<sec>\d\.\d)[ ]*(?P<letters>(?:[ ,&/]*(?:and|AND|or)?[ ]*\(?[a-hA-H]\)?(?![A-Za-z]))*)")
-STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|REF|TAGS|SUBJ|E\.?[ ]?O\.)", re.I)
+STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|\d{1,2}\.\(|REF|TAGS|SUBJ|E\.?[ ]?O\.)", re.I)
 #: End of a REF list: also an unnumbered first paragraph that opens with its
 #: marking (`` (SBU) Poloff delivered``, 08KUALALUMPUR317); a one-letter
 #: ``(C)`` only before a mixed-case word, since ``(C) STATE 1234`` is a REF item.
-STOP_REF = re.compile(r"^[ \t]*(?:$|(?:\(U\)[ ]*)?(?i:CLASSIFIED)|¶?\d{1,2}\.[ ]|-{3,}|"
+STOP_REF = re.compile(r"^[ \t]*(?:$|(?:\(U\)[ ]*)?(?i:CLASSIFIED)|¶?\d{1,2}\.[ (]|-{3,}|"
                        r"\((?:SBU|LOU|TS|U//?FOUO|[CS]//?[A-Z][^)]{0,30})\)[ ]|\([UCS]\)[ ]+(?=[A-Z][a-z]))")
-STOP_CONT = re.compile(r"^[ \t]*(?:$|REF|TAGS|SUBJ|E\.?[ ]?O\.|CLASSIFIED|¶|\d{1,2}[.)][ ]|\(\w+\)[ ]|SUMMARY)", re.I)
+STOP_CONT = re.compile(r"^[ \t]*(?:$|REF|TAGS|SUBJ|E\.?[ ]?O\.|CLASSIFIED|¶|\d{1,2}[.)][ ]|\d{1,2}\.\(|\(\w+\)[ ]|SUMMARY)",
+                       re.I)
+
+
+#: A header field's keyword printed in the middle of a line, glued to the text
+#: before it: ``E.O. 12958: DECL: 12/17/2014 TAGS: EAIR ...`` and ``SUBJECT:
+#: ... SUBSIDIES REF: BRASILIA 2939 Classified By: DCM ...`` (04BRASILIA3106),
+#: ``... S/CT FOR REAPE.O. 12958: DECL: 11/14/2012 TAGS: PTER TU`` on the class
+#: line (02ANKARA8305).  Upper case (``Classified By`` as printed) so that prose
+#: in the header zone does not match; searched only between the class line and
+#: the first paragraph.
+GLUED = {
+    "eo": re.compile(r"E\.O\.[ ]?(?=1\d{4}\b)"),
+    "tags": re.compile(r"(?<![A-Za-z])TAGS?:[ \t]*"),
+    "subject": re.compile(r"(?<![A-Za-z])SUBJ(?:ECT)?:[ \t]*"),
+    "ref": re.compile(r"(?<![A-Za-z/])REF(?:S|TEL|TELS)?:[ \t]*"),
+    "cby": re.compile(r"(?<![A-Za-z])(?:CLASSIFIED BY|Classified [Bb]y):[ \t]*"),
+}
+#: Where a field's text ends on its own line: the next glued keyword, or a
+#: first paragraph glued after it: unnumbered, by its marking (``REF: STATE 5535
+#: (U) We delivered reftel points``, 09CAIRO200), or numbered (``reasons 1.4 (b)
+#: and (d). 1. (C)``, 08OTTAWA1064; ``(b/d).  1. (C) Echoing``, 10LONDON88).
+_NEXT_FIELD = re.compile("|".join(f"(?:{p.pattern})" for p in GLUED.values())
+                         + r"|(?<=\s)¶?[ ]?\d{1,2}\.[ ]?(?=\((?:U|SBU|C|S|TS)(?://?[A-Z]+)*\))"
+                         + r"|(?<=\s)\((?:SBU|TS|[CS]//?[A-Z]+|U//?FOUO)\)[ ]+(?=[A-Z])"
+                         + r"|(?<=\s)\([UCS]\)[ ]+(?=[A-Z][a-z])"  # "(C) STATE 1234" is a REF item
+                         + r"|(?<=[.)][ ])[ ]?¶?1\.[ ]+(?=[A-Z])")
+#: A numbered paragraph start with nothing after its marking on its line.
+_DANGLING = re.compile(r"\s*¶?[ ]?(?P<n>\d{1,2})\.[ ]?\([A-Z/]+\)[ \t]*(?=\n|$)")
+#: A line that continues a TAGS list: tags and person tags only (``SNAR KCRM
+#: RS``); anything else (the body glued under the TAGS line, 08BUENOSAIRES1305)
+#: ends the list.
+STOP_TAGS = re.compile(r"^(?![ \t]*(?:[A-Z]{2,6}|\([^()]*\))(?:[ ,;]+(?:[A-Z]{2,6}|\([^()]*\)))*[ ,;]*$)")
+
+
+def cut_glued(text: str, start: int, joined: str, end: int) -> tuple[str, int]:
+    """A field's ``(joined, end)`` from :func:`block` (its text starts at
+    ``start``) cut at the next glued field keyword or glued first paragraph
+    (:data:`_NEXT_FIELD`), lines joined as :func:`block` joins them; returned
+    unchanged when nothing is glued."""
+    m = _NEXT_FIELD.search(text, start + 1, end)
+    while m and re.fullmatch(r"\s*(?:\([A-Z/ ]{1,12}\))?\s*", text[start:m.start()]):
+        # the field's own keyword printed twice ("SUBJECT: (C) SUBJECT: BRIEFING", 07PARAMARIBO510)
+        m = _NEXT_FIELD.search(text, m.end(), end)
+    if m is None:
+        return joined, end
+    cut = m.start()
+    while cut > start and text[cut - 1].isspace():
+        cut -= 1
+    joined = " ".join(x.strip() for x in text[start:cut].split("\n") if x.strip())
+    dup = _DANGLING.match(text, m.start())
+    if dup and re.match(rf"\s*¶?[ ]?{dup.group('n')}\.", text[dup.end():]):
+        # "REASON: 1.4(D) 1. (C)" over "¶1. (C) During ..." (10BRASILIA51): the
+        # dangling copy stays in the header, the paragraph below is the body
+        return joined, max(end, dup.end())
+    return joined, cut
+
+
+#: A line of prose (a capital word, then three or more lower-case words):
+#: the body has begun, so a field keyword glued in a later line is no header
+#: (``Please cancel this message. ... ZFR E.O. 12958: N/A TAGS: ...``, 09CAIRO1639).
+PROSE_LINE = re.compile(r"^[ \t]*[A-Z][a-z]+(?:[ ,]+[a-z]+){3,}", re.M)
+
+
+def glued_limit(text: str, start: int, end: int) -> int:
+    """Where glued header keywords stop being read: the first
+    :data:`PROSE_LINE` between ``start`` and ``end``, else ``end``."""
+    m = PROSE_LINE.search(text, start, end)
+    return m.start() if m else end
+
+
+def field_start(text: str, line_re: re.Pattern, group: str, name: str, start: int, end: int,
+                glued_end: int | None = None) -> tuple[re.Match | None, int]:
+    """``(match, content start)`` of a header field between ``start`` and
+    ``end``: at the start of a line (``line_re``, content at ``group``), else
+    glued in a line (:data:`GLUED` ``[name]``, content after the keyword)
+    starting before ``glued_end`` (default ``end``); ``(None, -1)`` when
+    neither is there."""
+    m = line_re.search(text, start, end)
+    if m:
+        return m, m.start(group)
+    g = GLUED[name].search(text, start, end if glued_end is None else glued_end)
+    return (g, g.end()) if g else (None, -1)
 
 
 def block(text: str, start: int, stop: re.Pattern | None = STOP_CONT,
@@ -102,17 +184,37 @@ def parse_tags(joined: str) -> list[str]:
     return out
 
 
-def parse_subject(joined: str) -> str | None:
-    """Subject lines joined, a leading marking such as ``(C)`` removed."""
+#: A page break printed inside a header field (``REF: A. PARIS 1301 B. CAIRO 1804
+#: CAIRO 00001912 001.3 OF 002``, 09CAIRO1912): the station, the zero-padded
+#: serial, the page and ``OF`` the pages.
+_PAGE_BREAK = r"\s*(?<![A-Za-z]){station}[ ]+0{{2,}}\d{{1,6}}[ ]+\d{{3}}(?:\.\d)?[ ]+OF[ ]+\d{{3}}\b"
+
+
+def drop_page_breaks(joined: str, station: str | None = None) -> str:
+    """``joined`` without the page breaks printed in it (:data:`_PAGE_BREAK`):
+    after the cable's ``station`` (``NEW DELHI``), then after any one capital
+    word (a station printed otherwise), so that the words before it stay."""
+    if station:
+        joined = re.sub(_PAGE_BREAK.format(station=r"[ ]+".join(map(re.escape, station.split()))), "", joined)
+    return re.sub(_PAGE_BREAK.format(station=r"[A-Z][A-Z.]*"), "", joined).strip()
+
+
+def parse_subject(joined: str, station: str | None = None) -> str | None:
+    """Subject lines joined, a leading marking such as ``(C)``, a repeated
+    ``SUBJECT:`` and page breaks of ``station`` (:func:`drop_page_breaks`)
+    removed."""
+    joined = drop_page_breaks(joined, station)
     s = re.split(r"\s{2,}REF(?:TEL)?S?:", joined)[0]
     s = re.sub(r"^\((?:[A-Z]{1,4}(?:/+[A-Z ,]+)*)\)\s*", "", s.strip())
+    s = re.sub(r"^SUBJ(?:ECT)?:\s*", "", s)  # printed twice (07PARAMARIBO510)
     s = re.sub(r"\s+", " ", s).strip()
     return s or None
 
 
-def parse_refs(joined: str, year: str | None) -> list[Reference]:
-    """REF list -> :class:`Reference` items, letters in sequence A, B, C..."""
-    joined = re.sub(r"\s+", " ", joined).strip()
+def parse_refs(joined: str, year: str | None, station: str | None = None) -> list[Reference]:
+    """REF list -> :class:`Reference` items, letters in sequence A, B, C...;
+    page breaks of ``station`` removed (:func:`drop_page_breaks`)."""
+    joined = re.sub(r"\s+", " ", drop_page_breaks(joined, station)).strip()
     if not joined:
         return []
     marks = []
@@ -134,7 +236,8 @@ def parse_refs(joined: str, year: str | None) -> list[Reference]:
 def parse_classified_by(joined: str) -> ClassifiedBy:
     """``"Ambassador X for reasons 1.4 (b) and (d)."`` -> by + ``["1.4(b)","1.4(d)"]``."""
     parts = re.split(r"[,.;:]?\s*(?:\bfor\b\s+|\bunder\b\s+)?\breasons?\b\s*:?", joined, maxsplit=1, flags=re.I)
-    by = parts[0].strip().rstrip(",;.") or None
+    # "DCM PHILLIP CHICOLA BASED UPON REASON 1.4(B)" (04BRASILIA3106)
+    by = re.sub(r"\s+(?:based\s+upon|based\s+on|per)$", "", parts[0].strip().rstrip(",;."), flags=re.I) or None
     reasons: list[str] = []
     rest = parts[1] if len(parts) > 1 else joined
     for m in _REASON.finditer(rest):

@@ -74,6 +74,10 @@ LEFTOVER = {
     "dash_rule": re.compile(r"(?<![a-z,] )(?<!-)-{5,}|(?<=[a-z,] )-{5,}+(?! [a-z])"),
     "marking": re.compile(r"(?:^|(?<=\s))\((?:U|SBU|C|S|TS|U//FOUO|SBU//NF|[CS]//?NF|[CS]/REL[A-Z ,]*)\)(?=\s+[\"A-Z])"),
 }
+#: Another field's keyword inside a parsed SUBJECT, REF or TAGS field (a
+#: field glued to the next one: ``SUBSIDIES REF: BRASILIA 2939 Classified By:``,
+#: 04BRASILIA3106).
+HEADER_LEFTOVER = re.compile(r"(?<![A-Za-z])(?:E\.O\.[ ]?1\d{4}|TAGS:|SUBJECT:|REF(?:S|TELS?)?:|(?i:CLASSIFIED BY:))")
 #: A marking right after a sub-item lead inside a paragraph (``¶A. (S/NF)``,
 #: ``-- (C)``, ``5) (C/NF)``).  Marked sub-items are paragraphs of their own
 #: (:func:`pipeline.cables.body_starts.sub_starts`), so one left in a
@@ -193,7 +197,14 @@ def _paragraph_counts(check: CableCheck, text: str, cable, body_start: int) -> N
     c["no_body"] += not paras
     c["no_subject"] += not h.subject
     c["no_tags"] += not h.tags
+    c["no_eo"] += h.eo is None
     c["no_date"] += not h.date
+    fields = [h.subject or "", " ".join(r.text for r in h.references), " ".join(h.tags)]
+    leftover = next((f for f in fields if HEADER_LEFTOVER.search(f) or LEFTOVER["page_break"].search(f)), None)
+    if leftover is not None:
+        c["header_leftover"] += 1
+        if len(check.examples) < 8:
+            check.examples.append(("header_leftover", leftover[:80]))
 
 
 def check_record(rec: dict) -> CableCheck:
@@ -286,7 +297,8 @@ class CorpusReport:
             "leftovers_in_text": {k: self.counts[f"text_{k}"] for k in LEFTOVER},
             "sub_item_markings_in_text": self.counts["text_sub_item_marking"],
             "garbled_cables_left_out_of_leftovers": sorted(GARBLED_TEXT),
-            "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "date")},
+            "cables_without": {k: self.counts[f"no_{k}"] for k in ("body", "subject", "tags", "eo", "date")},
+            "header_fields_with_leftovers": self.counts["header_leftover"],
             "disagreements": self.disagreements,
             "examples": self.examples,
         }
@@ -327,7 +339,9 @@ class CorpusReport:
         out.append(f"{'  (of which after a sub-item lead)':<38}{s['sub_item_markings_in_text']:>6}")
         out.append(f"{'  (apart: garbled source text)':<38}{len(GARBLED_TEXT):>6}  {', '.join(sorted(GARBLED_TEXT))}")
         for k, v in s["cables_without"].items():
-            out.append(f"{'cables with no ' + k:<38}{v:>6}")
+            out.append(f"{'cables with no ' + k.replace('eo', 'E.O.'):<38}{v:>6}")
+        out.append(f"{'cables whose SUBJECT/REF/TAGS hold':<38}")
+        out.append(f"{'  another field or a page break':<38}{s['header_fields_with_leftovers']:>6}")
         # every unexplained disagreement, whatever ``show`` says
         for d in s["unexplained_disagreements"]:
             out.append(f"  [unexplained {d['field']}] {d['id']}: {d['reason']} "

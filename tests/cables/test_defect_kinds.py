@@ -30,6 +30,12 @@ def body(text: str) -> str:
     return cable(body=text)
 
 
+BOEING = ("SUBJECT: BRAZIL: BOEING EXECUTIVES DISCUSS INVESTMENT REF: BRASILIA 2939 Classified By: DCM PHILLIP "
+          "CHICOLA BASED UPON REASON 1.4(B) AND (D)")
+NNSA = "SUBJECT:\n\nINVITATION TO NNSA SEMINAR DELIVERED REF: STATE 5535 (U) We delivered reftel points. They will get back to us."
+SOLIMAN = ("SUBJECT:\n\nEGIS CHIEF SOLIMAN DISCUSS SUDAN Classified By: Deputy Chief of Mission Matthew H. Tueller for "
+           "reasons 1.4 (b) and (d).")
+
 ROWS = [
     # --- Classified By ------------------------------------------------------------
     # wrapped mid-word (09BOGOTA3271: "REASON: 1.4(B), \n(C), (D)")
@@ -85,6 +91,68 @@ ROWS = [
      "06CAIRO1742"),
     (cable(ref="REF: TELCON (C) WILSON/CHARLES TELECON"), "header.references[0].cable_id", None),  # 90BAGHDAD4397
     (cable(ref="REF: STATE 151237 (DTG 032313Z AUG 06)"), "header.references[0].cable_id", "06STATE151237"),
+    # --- header fields glued into one line (2.8% of the corpus lost their TAGS) ------------
+    # TAGS after the E.O. on its line (04BRASILIA3106)
+    (cable(eo="E.O. 12958: DECL: 12/17/2014 TAGS: EAIR EINV BEXP ETRD BR FTAA", tags=""), "header.tags",
+     ["EAIR", "EINV", "BEXP", "ETRD", "BR", "FTAA"]),
+    (cable(eo="E.O. 12958: DECL: 12/17/2014 TAGS: EAIR EINV BEXP ETRD BR FTAA", tags=""), "header.eo.declassify",
+     "2014-12-17"),
+    # E.O. and TAGS glued to the class line, "REAP" + "E.O." (02ANKARA8305)
+    (cable(cls="S E C R E T SECTION 01 OF 05 MINSK 000641S/CT FOR REAPE.O. 12958: DECL: 11/14/2012 TAGS: PTER TU",
+           eo="", tags=""), "header.tags", ["PTER", "TU"]),
+    (cable(cls="S E C R E T SECTION 01 OF 05 MINSK 000641S/CT FOR REAPE.O. 12958: DECL: 11/14/2012 TAGS: PTER TU",
+           eo="", tags=""), "header.eo.declassify", "2012-11-14"),
+    (cable(cls="S E C R E T SECTION 01 OF 05 MINSK 000641S/CT FOR REAPE.O. 12958: DECL: 11/14/2012 TAGS: PTER TU",
+           eo="", tags=""), "header.cable_id", "06MINSK641"),
+    # E.O. after an office line (09CAIRO200)
+    (cable(eo="NEA/ELA FOR SCHALL \nDOE FOR MCLELLANDKERR E.O. 12958: N/A TAGS: KNNP IAEA ENRG EG", tags=""),
+     "header.eo.declassify", "N/A"),
+    (cable(eo="NEA/ELA FOR SCHALL \nDOE FOR MCLELLANDKERR E.O. 12958: N/A TAGS: KNNP IAEA ENRG EG", tags=""),
+     "header.tags", ["KNNP", "IAEA", "ENRG", "EG"]),
+    # SUBJECT, REF and Classified By on one line (04BRASILIA3106)
+    (cable(subject=BOEING, cby=""), "header.subject", "BRAZIL: BOEING EXECUTIVES DISCUSS INVESTMENT"),
+    (cable(subject=BOEING, cby=""), "header.references[0].text", "BRASILIA 2939"),
+    (cable(subject=BOEING, cby=""), "header.classified_by.by", "DCM PHILLIP CHICOLA"),
+    (cable(subject=BOEING, cby=""), "header.classified_by.reasons", ["1.4(b)", "1.4(d)"]),
+    (cable(subject=BOEING, cby=""), "paragraphs[0].text", "Text."),
+    # "SUBJECT:" alone, its text after a blank line with the REF and an unnumbered
+    # first paragraph glued to it (09CAIRO200)
+    (cable(subject=NNSA, cby="", body=""), "header.subject", "INVITATION TO NNSA SEMINAR DELIVERED"),
+    (cable(subject=NNSA, cby="", body=""), "header.references[0].text", "STATE 5535"),
+    (cable(subject=NNSA, cby="", body=""), "[(p.marking, p.text) for p in paragraphs]",
+     [("U", "We delivered reftel points. They will get back to us.")]),
+    # ... and Classified By glued to it, "1.(C)" opening the next line (09CAIRO1787)
+    (cable(subject=SOLIMAN, cby="", body="1.(C) Key Points -- Soliman said so.\n\n2. (C) Two.\n"),
+     "header.subject", "EGIS CHIEF SOLIMAN DISCUSS SUDAN"),
+    (cable(subject=SOLIMAN, cby="", body="1.(C) Key Points -- Soliman said so.\n\n2. (C) Two.\n"),
+     "[(p.number, p.text) for p in paragraphs]", [("1", "Key Points -- Soliman said so."), ("2", "Two.")]),
+    # a page break printed in the REF list (09CAIRO1912)
+    (cable(ref="REF: A. PARIS 1301 B. MINSK 1804 MINSK 00000641 001.3 OF 002"), "header.references[1].text",
+     "MINSK 1804"),
+    (cable(subject="SUBJECT: UK SLIDING TOWARDS RECESSION MINSK 00000641 001.2 OF 004"), "header.subject",
+     "UK SLIDING TOWARDS RECESSION"),                                                       # 08LONDON2217
+    (cable(subject="SUBJECT: (C) SUBJECT: BRIEFING INFORMATION FOR OCTOBER 6"), "header.subject",
+     "BRIEFING INFORMATION FOR OCTOBER 6"),                                                 # 07PARAMARIBO510
+    # the body glued under the TAGS line is no tag (08BUENOSAIRES1305)
+    (cable(tags="TAGS: PREL MARR AR\nnote of the new areas of cooperation.", subject=""), "header.tags",
+     ["PREL", "MARR", "AR"]),
+    # "1. (C)" glued after the Classified By reasons (08OTTAWA1064), "(S/NF)" (09LONDON2183)
+    (cable(cby="Classified By: DCM Terry Breese, reasons 1.4 (b) and (d). 1. (C) \n\nSummary: Canada agrees.",
+           body=""), "[(p.number, p.marking, p.text) for p in paragraphs]", [("1", "C", "Summary: Canada agrees.")]),
+    (cable(cby="Classified By: Robin Quinville for Reason 1.4 (c)  (S/NF) HMG agrees on the importance.", body=""),
+     "[(p.marking, p.text) for p in paragraphs]", [("S/NF", "HMG agrees on the importance.")]),
+    # key points glued to the Classified By line, then "2.(C)" under them (09CAIRO2308)
+    (cable(cby="Classified By: Donald A. Blome, for reasons 1.4 (b) and (d) -- (SBU) Kifaya protested. -- (C) Fewer "
+               "came.\n2.(C) Comment: El Baradei energized them.", body=""),
+     "[(p.number, p.marking, p.text) for p in paragraphs]",
+     [(None, "SBU", "Kifaya protested."), (None, "C", "Fewer came."), ("2", "C", "Comment: El Baradei energized them.")]),
+    # ... but a dangling copy of the paragraph start over the paragraph itself stays in the header (10BRASILIA51)
+    (cable(cby="CLASSIFIED BY: Thomas Shannon, Ambassador; REASON: 1.4(D) 1. (C) ",
+           body="¶1. (C) During the call.\n\n¶2. (C) Two.\n"),
+     "[(p.number, p.marking, p.text) for p in paragraphs]", [("1", "C", "During the call."), ("2", "C", "Two.")]),
+    # a keyword glued after the body has begun is no header (09CAIRO1639)
+    (cable(eo="", tags="", subject="", cby="", body="ZFR --- ZFR\n\nPlease cancel this message. Cable was sent in "
+           "error.\n\nZFR --- ZFR E.O. 12958: N/A TAGS: TBIO KFLU EG\n"), "header.tags", []),
     # --- paragraphs: numbers and markings -------------------------------------------
     (body("¶1. (C) Summary: one.\n\n¶2. (S//NF) Two.\n"), "paragraphs[1].marking", "S//NF"),   # 09CAIRO2084
     (body("1. (C) One.\n\n2. (C/REL TO USA, AUS) Two.\n"), "paragraphs[1].caveats", ["REL"]),

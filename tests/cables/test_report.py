@@ -168,3 +168,22 @@ def test_header_box_preview_counts_apart_and_sipdis_in_any_case():
     assert c["raw_markings_header"] == 1 and c["raw_markings"] == 2 and c["raw_markings_missed"] == 0
     assert c["text_sipdis"] == 0 and c["paragraphs"] == 2
     assert LEFTOVER["sipdis"].search("Financial Crimes Sipdis Patrick O'Brien")
+
+
+def test_glued_header_fields_are_counted_when_left_in():
+    """A cable whose E.O., TAGS, SUBJECT, REF and Classified By share lines
+    (04BRASILIA3106) parses into clean fields: no leftover, E.O. found; one
+    with no E.O. at all counts under "no eo"; a REF that keeps another
+    field's keyword counts as a leftover (the check that found 262 REF lists
+    holding a Classified By line and a paragraph before the glued-field rules)."""
+    from pipeline.cables.report import HEADER_LEFTOVER
+    from test_defect_kinds import cable
+
+    glued = cable(eo="E.O. 12958: DECL: 12/17/2014 TAGS: EAIR BR", tags="", cby="",
+                  subject="SUBJECT: BOEING EXECUTIVES DISCUSS INVESTMENT REF: BRASILIA 2939 Classified By: DCM X "
+                          "for reasons 1.4 (b) and (d)")
+    c = check_record({"id": "06MINSK641", "raw": glued}).counts
+    assert (c["no_eo"], c["no_tags"], c["header_leftover"]) == (0, 0, 0)
+    c = check_record({"id": "06MINSK641", "raw": cable(eo="")}).counts
+    assert c["no_eo"] == 1
+    assert HEADER_LEFTOVER.search("BRASILIA 2939 Classified By: DCM X") and not HEADER_LEFTOVER.search("BRASILIA 2939")
