@@ -30,7 +30,8 @@ CLASSIFIED_BY = re.compile(r"^[ \t]*(?:¶?\d+\.[ ]*)?(?:\(U\)[ ]*)?CLASSIFIED[ ]
 FIRST_PARA = re.compile(r"^[ \t]*(?:¶[ ]*\d|1[ ]*\.[ ]|1\.?[ ]*\()", re.M)
 _REF_LETTER = re.compile(r"(?:^|(?<=\s))¶?[ ]*\(?(?P<l>[A-Z])[.)][ ]+")
 _REASON = re.compile(r"\b(?P<sec>\d\.\d)[ ]*(?P<letters>(?:[ ,&/]*(?:and|AND|or)?[ ]*\(?[a-hA-H]\)?(?![A-Za-z]))*)")
-STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|\d{1,2}\.\(|REF|TAGS|SUBJ|E\.?[ ]?O\.)", re.I)
+#: End of a Classified By block: also a ``Summary`` heading under it (05ANKARA82).
+STOP_CBY = re.compile(r"^[ \t]*(?:$|¶|\d{1,2}[.)][ ]|\d{1,2}\.\(|REF|TAGS|SUBJ|E\.?[ ]?O\.|SUMMARY\b)", re.I)
 #: End of a REF list: also an unnumbered first paragraph that opens with its
 #: marking (`` (SBU) Poloff delivered``, 08KUALALUMPUR317); a one-letter
 #: ``(C)`` only before a mixed-case word, since ``(C) STATE 1234`` is a REF item.

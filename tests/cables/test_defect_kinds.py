@@ -141,6 +141,10 @@ ROWS = [
            body=""), "[(p.number, p.marking, p.text) for p in paragraphs]", [("1", "C", "Summary: Canada agrees.")]),
     (cable(cby="Classified By: Robin Quinville for Reason 1.4 (c)  (S/NF) HMG agrees on the importance.", body=""),
      "[(p.marking, p.text) for p in paragraphs]", [("S/NF", "HMG agrees on the importance.")]),
+    # a "Summary" heading right under a glued Classified By line stays in the body (05ANKARA82)
+    (cable(subject="SUBJECT: TALKS REF: A. 04 STATE 201785 Classified By: Ambassador Eric S. Edelman for reasons "
+                   "1.4 (b) and (d).\nSummary", cby="", body="¶1. (C) Embassy appreciates it.\n"),
+     "[(p.heading, p.text) for p in paragraphs]", [("Summary", "Embassy appreciates it.")]),
     # key points glued to the Classified By line, then "2.(C)" under them (09CAIRO2308)
     (cable(cby="Classified By: Donald A. Blome, for reasons 1.4 (b) and (d) -- (SBU) Kifaya protested. -- (C) Fewer "
                "came.\n2.(C) Comment: El Baradei energized them.", body=""),
