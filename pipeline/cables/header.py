@@ -47,6 +47,12 @@ class HeaderParse:
     warnings: list[str] = field(default_factory=list)
 
 
+#: A REF item after blank lines (06SANJOSE1665): a letter, then a serial or
+#: a date within 40 characters, or words in capitals only; ``¶I. Key Objectives and Priorities`` is a
+#: heading of the body (08LONDON2757).
+REF_ITEM_AFTER_BLANK = re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+(?=[A-Z0-9])(?=.{0,40}?\d|[^a-z]*$)")
+
+
 def _de_serial(text: str, cls_start: int, serial: str) -> str:
     """The DE routing line's serial where the class line's (up to four
     digits) differs from it: mistyped (07NAIROBI4427: NAIROBI 004428) or cut
@@ -153,7 +159,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
     m, at = field_start(text, REF_LINE, "ref", "ref", search_from, zone_end, glued_end)
     if m:
         joined, end = cut_glued(text, at, *block(text, at, STOP_REF,
-                                                  over_blank=re.compile(r"^[ \t]*¶?[ ]*\(?[B-Z][.)][ ]+[A-Z0-9]")))
+                                                  over_blank=REF_ITEM_AFTER_BLANK))
         h.references = parse_refs(joined, year, print_station)
         ends.append(end)
     m, at = field_start(text, CLASSIFIED_BY, "by", "cby", search_from, zone_end, glued_end)

@@ -89,6 +89,12 @@ ROWS = [
      None),                                                                                # 09CAIRO2084 e-mail
     (cable(ref="REF: A. STRUWE-CLINE EMAIL 10/30/09\n     B. CAIRO 1742"), "header.references[1].cable_id",
      "06CAIRO1742"),
+    # a lettered heading after the REF list is the body's (08LONDON2757)
+    (cable(ref="REF: A. SECSTATE 114420 B. LONDON 2573\n\n ¶I. Key Objectives and Priorities (SBU) The UK agrees on "
+               "November 15.", cby="", body=""), "header.references[1].text", "LONDON 2573"),
+    (cable(ref="REF: A. SECSTATE 114420 B. LONDON 2573\n\n ¶I. Key Objectives and Priorities (SBU) The UK agrees on "
+               "November 15.", cby="", body=""), "[(p.marking, p.text) for p in paragraphs][-1]",
+     ("SBU", "The UK agrees on November 15.")),
     (cable(ref="REF: TELCON (C) WILSON/CHARLES TELECON"), "header.references[0].cable_id", None),  # 90BAGHDAD4397
     (cable(ref="REF: STATE 151237 (DTG 032313Z AUG 06)"), "header.references[0].cable_id", "06STATE151237"),
     # --- header fields glued into one line (2.8% of the corpus lost their TAGS) ------------
