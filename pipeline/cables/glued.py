@@ -129,7 +129,10 @@ def _station_words(st: str, station: str | None) -> int:
     return k
 
 
-def _page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
+def page_breaks(raw: str, station: str | None) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the page breaks glued into ``raw``; ``station``:
+    the cable's station in capital letters only (``NEWDELHI``), to tell its words
+    from the sentence before the break."""
     out = []
     for m in PAGE_BREAK_IN.finditer(raw):
         st = m.group("st")
@@ -281,7 +284,7 @@ def _dash_pieces(raw: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 def glued_pieces(raw: str, station: str | None = None, subject: str | None = None) -> list[tuple[int, int, str]]:
     """See the module docstring."""
-    cuts: list[tuple[int, int, str]] = [(a, b, "drop") for a, b in _page_breaks(raw, station)]
+    cuts: list[tuple[int, int, str]] = [(a, b, "drop") for a, b in page_breaks(raw, station)]
     cuts += [(a, b, "drop") for a, b in _header_runs(raw, subject)]
     cuts += [(m.start(), m.end(), "drop") for m in SIPDIS_IN.finditer(raw)]
     cuts += [(m.end(), m.end(), "break") for m in PARA_IN.finditer(raw)]
@@ -326,7 +329,7 @@ def scrub(text: str, station: str | None = None) -> str:
     SECTION 02 OF 03 ROME 003639 E.O. 12958: DECL: ... TAGS: ...``,
     02ROME3639); nothing before the run goes with it (an all-capitals
     paragraph is no routing text)."""
-    spans = _page_breaks(text, station) + [(m.start(), m.end()) for m in SIPDIS_IN.finditer(text)]
+    spans = page_breaks(text, station) + [(m.start(), m.end()) for m in SIPDIS_IN.finditer(text)]
     spans += _header_runs(text, None, extend=False)
     if not spans:
         return text

@@ -28,7 +28,7 @@ from pipeline.cables.header_class import (CLASS_LINE, CLASS_LINE_CI, CLASS_LINE_
                                           level_only, page_break_tail)
 from pipeline.cables.header_dtg import DTG_LINE, PRECEDENCE, find_dtg, iso_from_dtg, words_date
 from pipeline.cables.header_fields import (CLASSIFIED_BY, EO_LINE, FIRST_PARA, GLUED, REF_LINE, STOP_CBY, STOP_CONT,
-                                           STOP_REF, STOP_TAGS, SUBJECT_LINE, TAGS_LINE, block, cut_glued, field_start,
+                                           STOP_REF, STOP_TAGS, SUBJECT_BELOW, SUBJECT_LINE, TAGS_LINE, block, cut_glued, field_start,
                                            glued_limit, parse_classified_by, parse_eo, parse_refs, parse_subject,
                                            parse_tags)
 from pipeline.cables.header_id import find_cable_id
@@ -148,8 +148,7 @@ def parse_header(text: str, source_path: str | None = None) -> HeaderParse:
         found.append("subject")
         joined, end = block(text, at)
         if not joined:
-            # "SUBJECT:" alone, its text after a blank line (09CAIRO200, 09CAIRO1787)
-            nxt = re.compile(r"[ \t]*\n(?:[ \t]*\n){1,2}[ \t]*(?=\S)").match(text, at)
+            nxt = SUBJECT_BELOW.match(text, at)
             if nxt and not STOP_CONT.match(text, nxt.end()):
                 at = nxt.end()
                 joined, end = block(text, at)

@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 
 from pipeline.cables import ids
+from pipeline.cables.glued import page_breaks
 from pipeline.records import ClassifiedBy, ExecutiveOrder, Reference
 
 
@@ -99,6 +100,11 @@ def cut_glued(text: str, start: int, joined: str, end: int) -> tuple[str, int]:
 #: the body has begun, so a field keyword glued in a later line is no header
 #: (``Please cancel this message. ... ZFR E.O. 12958: N/A TAGS: ...``, 09CAIRO1639).
 PROSE_LINE = re.compile(r"^[ \t]*[A-Z][a-z]+(?:[ ,]+[a-z]+){3,}", re.M)
+
+
+#: ``SUBJECT:`` alone on its line, its text after one or two blank lines
+#: (09CAIRO200, 09CAIRO1787): matched at the end of the keyword.
+SUBJECT_BELOW = re.compile(r"[ \t]*\n(?:[ \t]*\n){1,2}[ \t]*(?=\S)")
 
 
 def glued_limit(text: str, start: int, end: int) -> int:
@@ -185,19 +191,15 @@ def parse_tags(joined: str) -> list[str]:
     return out
 
 
-#: A page break printed inside a header field (``REF: A. PARIS 1301 B. CAIRO 1804
-#: CAIRO 00001912 001.3 OF 002``, 09CAIRO1912): the station, the zero-padded
-#: serial, the page and ``OF`` the pages.
-_PAGE_BREAK = r"\s*(?<![A-Za-z]){station}[ ]+0{{2,}}\d{{1,6}}[ ]+\d{{3}}(?:\.\d)?[ ]+OF[ ]+\d{{3}}\b"
-
-
 def drop_page_breaks(joined: str, station: str | None = None) -> str:
-    """``joined`` without the page breaks printed in it (:data:`_PAGE_BREAK`):
-    after the cable's ``station`` (``NEW DELHI``), then after any one capital
-    word (a station printed otherwise), so that the words before it stay."""
-    if station:
-        joined = re.sub(_PAGE_BREAK.format(station=r"[ ]+".join(map(re.escape, station.split()))), "", joined)
-    return re.sub(_PAGE_BREAK.format(station=r"[A-Z][A-Z.]*"), "", joined).strip()
+    """``joined`` without the page breaks printed in it (``REF: A. PARIS 1301
+    B. CAIRO 1804 CAIRO 00001912 001.3 OF 002``, 09CAIRO1912), found by
+    :func:`pipeline.cables.glued.page_breaks` with the cable's ``station``
+    (``NEW DELHI``) so that the words before a break stay."""
+    spans = page_breaks(joined, re.sub(r"[^A-Z]", "", station.upper()) if station else None)
+    for a, b in sorted(spans, reverse=True):
+        joined = joined[:a].rstrip() + " " + joined[b:].lstrip()
+    return joined.strip()
 
 
 def parse_subject(joined: str, station: str | None = None) -> str | None:

@@ -74,10 +74,10 @@ LEFTOVER = {
     "dash_rule": re.compile(r"(?<![a-z,] )(?<!-)-{5,}|(?<=[a-z,] )-{5,}+(?! [a-z])"),
     "marking": re.compile(r"(?:^|(?<=\s))\((?:U|SBU|C|S|TS|U//FOUO|SBU//NF|[CS]//?NF|[CS]/REL[A-Z ,]*)\)(?=\s+[\"A-Z])"),
 }
-#: Another field's keyword inside a parsed SUBJECT, REF or TAGS field (a
-#: field glued to the next one: ``SUBSIDIES REF: BRASILIA 2939 Classified By:``,
-#: 04BRASILIA3106).
-HEADER_LEFTOVER = re.compile(r"(?<![A-Za-z])(?:E\.O\.[ ]?1\d{4}|TAGS:|SUBJECT:|REF(?:S|TELS?)?:|(?i:CLASSIFIED BY:))")
+#: Another field's keyword inside a parsed SUBJECT, REF or TAGS field (a field
+#: glued to the next one: ``SUBSIDIES REF: BRASILIA 2939 Classified By:``,
+#: 04BRASILIA3106): the paragraphs' ``header_line`` check, and ``REF:``.
+HEADER_LEFTOVER = re.compile(LEFTOVER["header_line"].pattern + r"|(?<![A-Za-z])REF(?:S|TELS?)?:")
 #: A marking right after a sub-item lead inside a paragraph (``¶A. (S/NF)``,
 #: ``-- (C)``, ``5) (C/NF)``).  Marked sub-items are paragraphs of their own
 #: (:func:`pipeline.cables.body_starts.sub_starts`), so one left in a
@@ -339,7 +339,7 @@ class CorpusReport:
         out.append(f"{'  (of which after a sub-item lead)':<38}{s['sub_item_markings_in_text']:>6}")
         out.append(f"{'  (apart: garbled source text)':<38}{len(GARBLED_TEXT):>6}  {', '.join(sorted(GARBLED_TEXT))}")
         for k, v in s["cables_without"].items():
-            out.append(f"{'cables with no ' + k.replace('eo', 'E.O.'):<38}{v:>6}")
+            out.append(f"{'cables with no ' + {'eo': 'E.O.'}.get(k, k):<38}{v:>6}")
         out.append(f"{'cables whose SUBJECT/REF/TAGS hold':<38}")
         out.append(f"{'  another field or a page break':<38}{s['header_fields_with_leftovers']:>6}")
         # every unexplained disagreement, whatever ``show`` says
